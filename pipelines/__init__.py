@@ -1,0 +1,1 @@
+"""The built-in publication policies, one YAML file per roster type (installed as ``deid.pipelines``)."""

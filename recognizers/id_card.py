@@ -1,0 +1,163 @@
+"""CN_ID_CARD — 居民身份证号码 (GB 11643-1999), 18 digits with a MOD 11-2 check, or the legacy 15 digits.
+
+The number is 6 digits of region, the birth date (8 digits, or 6 in the 15-digit form), a 3-digit sequence
+and, in the 18-digit form, a check character (0-9 or X).
+
+>>> compact('１１０１０１ 1990-0307 777x')
+'11010119900307777X'
+>>> validate('11010119900307777X')
+Traceback (most recent call last):
+    ...
+recognizers.exceptions.InvalidChecksum: the check digit does not match
+>>> validate('110101199003077774')
+'110101199003077774'
+>>> is_valid('110101900307777')
+True
+>>> is_valid('990101199003077774')
+False
+>>> birth_date('110101199003077774')
+datetime.date(1990, 3, 7)
+>>> mask('110101199003077774')
+'110101********7774'
+>>> mask('110101199003077774', keep_first=0, keep_last=0)
+'******************'
+>>> is_plausible('110101199003077779')
+True
+>>> is_plausible('12345')
+False
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from recognizers.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from recognizers.normalize import digits_and_letters
+
+ENTITY = "CN_ID_CARD"
+
+# First two digits: provinces, plus 71/81/82 (Taiwan, Hong Kong, Macao residence permits use 83/81/82).
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+)
+_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
+_CHECK_CHARS = "10X98765432"
+_PLAUSIBLE = re.compile(r"[1-9]\d{16}[\dX]|[1-9]\d{14}")
+
+
+def compact(number: object) -> str:
+    """Half-width, upper-case, without spaces, hyphens or dots."""
+    return digits_and_letters(number).upper()
+
+
+def calc_check_digit(number: str) -> str:
+    """The check character for the first 17 digits of ``number``.
+
+    >>> calc_check_digit('11010119900307777')
+    '4'
+    """
+    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS)) % 11]
+
+
+def birth_date(number: object) -> datetime.date:
+    """The birth date written in the number; raises InvalidComponent if it is no real date."""
+    number = compact(number)
+    if len(number) == 18:
+        year, month, day = number[6:10], number[10:12], number[12:14]
+    elif len(number) == 15:
+        year, month, day = "19" + number[6:8], number[8:10], number[10:12]
+    else:
+        raise InvalidLength()
+    if not (year + month + day).isdigit():
+        raise InvalidFormat()
+    try:
+        born = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise InvalidComponent("the birth date is not a real date") from None
+    if not datetime.date(1880, 1, 1) <= born <= datetime.date.today():
+        raise InvalidComponent("the birth date is out of range")
+    return born
+
+
+def validate(number: object) -> str:
+    """Return the compact number if it is a valid ID, else raise a ValidationError subclass."""
+    number = compact(number)
+    if len(number) not in (15, 18):
+        raise InvalidLength()
+    if not (number.isdigit() or (len(number) == 18 and number[:17].isdigit() and number[17] == "X")):
+        raise InvalidFormat()
+    if number[:2] not in PROVINCE_CODES:
+        raise InvalidComponent("the region code names no province")
+    birth_date(number)
+    if len(number) == 18 and calc_check_digit(number) != number[17]:
+        raise InvalidChecksum()
+    return number
+
+
+def is_valid(number: object) -> bool:
+    """Whether ``number`` is a valid ID (never raises)."""
+    try:
+        return bool(validate(number))
+    except ValueError:
+        return False
+
+
+def is_plausible(number: object) -> bool:
+    """Whether ``number`` has the shape of an ID, checksum and date aside: such a value is masked anyway."""
+    return _PLAUSIBLE.fullmatch(compact(number)) is not None
+
+
+def mask(number: object, keep_first: int = 6, keep_last: int = 4, char: str = "*") -> str:
+    """Keep ``keep_first`` and ``keep_last`` characters of the compact number, mask the rest.
+
+    A value too short to keep both ends is masked whole.
+
+    >>> mask('110101900307777')
+    '110101*****7777'
+    >>> mask('1234')
+    '****'
+    """
+    number = compact(number)
+    if len(number) <= keep_first + keep_last:
+        return char * len(number)
+    tail = number[len(number) - keep_last :] if keep_last else ""
+    return number[:keep_first] + char * (len(number) - keep_first - keep_last) + tail
+
+
+# Separators may stand between any two digits (spaces, hyphens), and nothing alphanumeric on either side:
+# `\b` is useless here because CJK characters count as word characters.
+_SEP = r"[ \-]?"
+_STRICT_18 = (
+    r"(?<![0-9A-Za-z])[1-9]\d{5}" + _SEP + r"(?:18|19|20)\d{2}" + _SEP + r"(?:0[1-9]|1[0-2])" + _SEP
+    + r"(?:0[1-9]|[12]\d|3[01])" + _SEP + r"\d{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_LOOSE_18 = r"(?<![0-9A-Za-z])[1-9](?:" + _SEP + r"\d){16}" + _SEP + r"[0-9Xx](?![0-9A-Za-z])"
+_LEGACY_15 = (
+    r"(?<![0-9A-Za-z])[1-9]\d{5}" + _SEP + r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"
+)
+
+
+class IdCardRecognizer(PatternRecognizer):
+    """身份证号 in text; a valid checksum raises the score to 1.0, a bad one keeps the pattern's score."""
+
+    PATTERNS = [
+        Pattern("CN_ID_CARD (18, birth date shape)", _STRICT_18, 0.6),
+        Pattern("CN_ID_CARD (15, legacy)", _LEGACY_15, 0.4),
+        Pattern("CN_ID_CARD (18 digits, any)", _LOOSE_18, 0.35),
+    ]
+    CONTEXT = ["身份证", "身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份号码", "证号"]
+
+    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=supported_language,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        # None keeps the pattern score: an ID with a typo'd checksum is still a person's ID.
+        return True if is_valid(pattern_text) else None

@@ -1,0 +1,31 @@
+"""Length-preserving normalisation of the ways clerks write numbers.
+
+Full-width ASCII (``１２３``, ``Ｘ``) and the ideographic space become their half-width forms one character
+for one character, so a span found in the normalised text is the same span in the original.
+
+>>> halfwidth('身份证号１１０１０１')
+'身份证号110101'
+>>> len(halfwidth('ＡＢ\u3000１')) == len('ＡＢ\u3000１')
+True
+>>> halfwidth(None)
+''
+"""
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+
+
+def halfwidth(text: object) -> str:
+    """Return ``text`` with full-width ASCII and ideographic spaces made half-width (same length)."""
+    if text is None:
+        return ""
+    return str(text).translate(_FULLWIDTH)
+
+
+def digits_and_letters(text: object) -> str:
+    """Half-width ``text`` without the separators clerks put inside numbers (spaces, hyphens, dots).
+
+    >>> digits_and_letters('１１０１０１ 1990-0307.777x')
+    '11010119900307777x'
+    """
+    return "".join(ch for ch in halfwidth(text) if ch not in " \t\r\n-‐—–._·/")
