@@ -16,7 +16,7 @@ examples: $(STAMP)
 
 # The main job: publish every shipped example roster with its own pipeline into out/<pipeline>/.
 run: $(STAMP)
-	@set -e; for dir in examples/*/; do \
+	@set -e; for dir in $$(find examples -mindepth 1 -maxdepth 1 -type d ! -name '__*' | sort); do \
 		name=$$(basename $$dir); \
 		$(VENV)/bin/deid run $$dir --pipeline $$name --out out/$$name; \
 	done

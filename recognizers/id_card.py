@@ -53,13 +53,23 @@ def compact(number: object) -> str:
     return digits_and_letters(number).upper()
 
 
-def calc_check_digit(number: str) -> str:
-    """The check character for the first 17 digits of ``number``.
+def _is_ascii_digits(text: str) -> bool:
+    # str.isdigit() alone also accepts '①', '²' and other scripts' digits, which int() rejects or misreads.
+    return text.isascii() and text.isdigit()
+
+
+def calc_check_digit(number: object) -> str:
+    """The check character for the first 17 digits of ``number``; '' if it does not start with 17 digits.
 
     >>> calc_check_digit('11010119900307777')
     '4'
+    >>> calc_check_digit('1101011990030777①')
+    ''
     """
-    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS)) % 11]
+    body = compact(number)[:17]
+    if len(body) < 17 or not _is_ascii_digits(body):
+        return ""
+    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(body, _WEIGHTS)) % 11]
 
 
 def birth_date(number: object) -> datetime.date:
@@ -71,7 +81,7 @@ def birth_date(number: object) -> datetime.date:
         year, month, day = "19" + number[6:8], number[8:10], number[10:12]
     else:
         raise InvalidLength()
-    if not (year + month + day).isdigit():
+    if not _is_ascii_digits(year + month + day):
         raise InvalidFormat()
     try:
         born = datetime.date(int(year), int(month), int(day))
@@ -87,7 +97,7 @@ def validate(number: object) -> str:
     number = compact(number)
     if len(number) not in (15, 18):
         raise InvalidLength()
-    if not (number.isdigit() or (len(number) == 18 and number[:17].isdigit() and number[17] == "X")):
+    if not (_is_ascii_digits(number) or (len(number) == 18 and _is_ascii_digits(number[:17]) and number[17] == "X")):
         raise InvalidFormat()
     if number[:2] not in PROVINCE_CODES:
         raise InvalidComponent("the region code names no province")
@@ -148,7 +158,8 @@ class IdCardRecognizer(PatternRecognizer):
         Pattern("CN_ID_CARD (15, legacy)", _LEGACY_15, 0.4),
         Pattern("CN_ID_CARD (18 digits, any)", _LOOSE_18, 0.35),
     ]
-    CONTEXT = ["身份证", "身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份号码", "证号"]
+    # jieba splits 公民身份号码 into 公民/身份/号码, and context words are matched within single tokens.
+    CONTEXT = ["身份证", "身份证号", "身份证号码", "公民身份号码", "身份", "证件号", "证件号码", "身份号码", "证号"]
 
     def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
         super().__init__(

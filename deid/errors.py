@@ -1,0 +1,33 @@
+"""User-facing errors: each carries one line a clerk can act on, naming the file and what to do.
+
+The CLI prints ``str(error)`` and exits 1; nothing here ever holds a cell value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DeidError(Exception):
+    """An error the user can fix; its message is one line naming the file and what to do."""
+
+
+class InputError(DeidError):
+    """An input file cannot be read as a roster."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{Path(path).name}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+class PolicyError(DeidError):
+    """A pipeline file is malformed or names something deid does not know."""
+
+
+class KeyFileError(DeidError):
+    """The fingerprint key file is missing, unreadable or malformed."""
+
+
+class OutputError(DeidError):
+    """The output folder cannot be used."""

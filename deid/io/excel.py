@@ -1,0 +1,131 @@
+"""Excel workbooks: read with python-calamine (fast, .xlsx/.xlsm/.xls), written fresh with xlsxwriter.
+
+The published workbook holds values only: no formulas, comments, document properties, defined names or
+hidden sheets from the input can reach it, because nothing is copied but cell values, merged ranges and
+column widths.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+import xlsxwriter
+
+from deid.errors import InputError
+from deid.io.sheets import PublishedSheet, Sheet, Workbook
+
+# Fixed document dates keep repeated runs byte-identical and say nothing about who made the file when.
+FIXED_CREATED = datetime.datetime(2000, 1, 1)
+_EXACT_FLOAT_LIMIT = 1e15  # beyond this Excel has kept only 15 significant digits
+
+
+def cell_text(value: object) -> str:
+    """The text a clerk sees in a cell, without ever passing an ID through float formatting.
+
+    >>> cell_text(3.0), cell_text(1234.5), cell_text(4.10102199001011e17), cell_text(datetime.date(2024, 1, 5))
+    ('3', '1234.5', '410102199001011000', '2024-01-05')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) >= _EXACT_FLOAT_LIMIT:
+            return str(int(decimal.Decimal(format(value, ".15g"))))
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d" if value.time() == datetime.time() else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_excel(path: Path) -> Workbook:
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = [_read_sheet(book, meta) for meta in book.sheets_metadata]
+    except python_calamine.PasswordError:
+        raise InputError(path, "the workbook is encrypted; remove its password in Excel and run again") from None
+    except Exception:  # calamine raises a handful of types for broken files; all mean the same to a clerk
+        raise InputError(
+            path,
+            "not a readable Excel workbook (corrupt, truncated or another format); open it in Excel and save as .xlsx",
+        ) from None
+    return Workbook(path, "excel", [s for s in sheets if s is not None])
+
+
+def _read_sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMetadata) -> Sheet | None:
+    if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+        return None  # chart sheets hold no cells
+    sheet = book.get_sheet_by_name(meta.name)
+    rows = sheet.to_python(skip_empty_area=False)
+    width = max((len(row) for row in rows), default=0)
+    native = [list(row) + [None] * (width - len(row)) for row in rows]
+    grid = pd.DataFrame([[cell_text(v) for v in row] for row in native], dtype=object)
+    if grid.empty:
+        grid = pd.DataFrame(dtype=object)
+    merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+    return Sheet(meta.name, grid, native=native, merged=merged, hidden=hidden)
+
+
+def write_excel(sheets: list[PublishedSheet], target: Path) -> None:
+    """Write the published sheets as a fresh .xlsx at ``target``."""
+    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(str(target), options)
+    book.set_properties({"created": FIXED_CREATED})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    for published in sheets:
+        _write_sheet(book.add_worksheet(published.source.name), published, date_format)
+    if not sheets:
+        book.add_worksheet()
+    book.close()
+
+
+def _write_sheet(worksheet, published: PublishedSheet, date_format) -> None:
+    source, grid = published.source, published.grid
+    kept = list(grid.columns)
+    for r, row in enumerate(grid.itertuples(index=False, name=None)):
+        for c, text in enumerate(row):
+            if text == "":
+                continue
+            original = source.native[r][kept[c]] if source.native else None
+            if original is not None and text == source.grid.iat[r, kept[c]]:
+                _write_native(worksheet, r, c, original, date_format)
+            else:
+                worksheet.write_string(r, c, str(text))
+    for first_row, first_col, last_row, last_col in _remap_merged(source.merged, kept):
+        if (first_row, first_col) != (last_row, last_col):
+            worksheet.merge_range(first_row, first_col, last_row, last_col, grid.iat[first_row, first_col])
+    for c, column in enumerate(kept):
+        if column in source.widths:
+            worksheet.set_column(c, c, source.widths[column])
+
+
+def _write_native(worksheet, r: int, c: int, value: object, date_format) -> None:
+    if isinstance(value, bool):
+        worksheet.write_boolean(r, c, value)
+    elif isinstance(value, int | float):
+        worksheet.write_number(r, c, value)
+    elif isinstance(value, datetime.date | datetime.datetime):
+        worksheet.write_datetime(r, c, value, date_format)
+    else:
+        worksheet.write_string(r, c, str(value) if not isinstance(value, str) else value)
+
+
+def _remap_merged(merged: list[tuple[int, int, int, int]], kept: list[int]) -> list[tuple[int, int, int, int]]:
+    """Merged ranges in output column numbers; a range losing all its columns disappears.
+
+    >>> _remap_merged([(0, 0, 0, 8)], [0, 1, 2, 5, 6])
+    [(0, 0, 0, 4)]
+    """
+    remapped = []
+    for first_row, first_col, last_row, last_col in merged:
+        inside = [i for i, column in enumerate(kept) if first_col <= column <= last_col]
+        if inside:
+            remapped.append((first_row, inside[0], last_row, inside[-1]))
+    return remapped

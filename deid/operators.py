@@ -1,0 +1,89 @@
+"""What a rule does to one value of a given entity: mask, generalise, replace or pseudonymise.
+
+Column transforms call these once per distinct value; the text redactor calls them once per span.
+"""
+
+from __future__ import annotations
+
+import re
+from types import ModuleType
+
+from deid.fingerprint import Fingerprinter
+from deid.policy import Rule
+from recognizers import (
+    address,
+    bank_card,
+    disability_cert,
+    email,
+    id_card,
+    licence_plate,
+    passport,
+    person,
+    phone,
+    uscc,
+)
+
+ENTITY_MODULES: dict[str, ModuleType] = {
+    "CN_ID_CARD": id_card,
+    "CN_DISABILITY_CERT": disability_cert,
+    "CN_PHONE": phone,
+    "BANK_CARD": bank_card,
+    "CN_USCC": uscc,
+    "CN_PASSPORT": passport,
+    "CN_TRAVEL_PERMIT": passport,
+    "EMAIL_ADDRESS": email,
+    "CN_LICENCE_PLATE": licence_plate,
+}
+# Several people in one cell (家庭成员: 张三、李四): each is masked on its own.
+_NAME_SEPARATORS = re.compile(r"([、，,；;/\s]+)")
+FULLY_MASKED = "*"
+
+
+def mask_names(value: str, child: bool = False) -> str:
+    """Mask every name in a cell that may list several.
+
+    >>> mask_names('张三丰、李四')
+    '张*丰、李*'
+    """
+    parts = _NAME_SEPARATORS.split(value.strip())
+    return "".join(part if _NAME_SEPARATORS.fullmatch(part) else person.mask_name(part, child=child) for part in parts)
+
+
+def mask_value(value: str, entity: str, rule: Rule) -> str:
+    """Mask ``value`` as the identifier ``entity`` says it is; unknown entities are masked whole."""
+    if entity == "PERSON":
+        return mask_names(value, child=rule.child)
+    if entity == "CN_ADDRESS":
+        return generalize_address(value, rule.level)
+    module = ENTITY_MODULES.get(entity)
+    if module is None:
+        return FULLY_MASKED * len(value.strip())
+    options = {k: getattr(rule, k) for k in ("keep_first", "keep_last") if getattr(rule, k) is not None}
+    if rule.child and entity == "CN_ID_CARD":
+        options = {"keep_first": 0, "keep_last": 0}
+    return module.mask(value, **options)
+
+
+def generalize_address(value: str, level: str = "village") -> str:
+    """The address cut to ``level``; an address that cannot be parsed publishes nothing of its detail.
+
+    >>> generalize_address('湖南省长沙市望城区五星街道双河村3组12号')
+    '湖南省长沙市望城区五星街道双河村'
+    """
+    general = address.generalize(value, level)
+    if general or address.has_detail(value) or re.search(r"[0-9０-９]", value):
+        return general
+    return value
+
+
+def apply_rule(value: str, entity: str | None, rule: Rule, fingerprint: Fingerprinter) -> str:
+    """The published form of ``value`` under ``rule``."""
+    if rule.action == "replace":
+        return rule.value
+    if rule.action == "pseudonymize":
+        return fingerprint.pseudonym(value)
+    if rule.action == "generalize":
+        return generalize_address(value, rule.level)
+    if rule.action == "mask":
+        return mask_value(value, entity or "", rule)
+    raise ValueError(f"rule action {rule.action} does not transform single values")

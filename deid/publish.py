@@ -1,0 +1,235 @@
+"""``deid run``: publish every input roster under one pipeline into an output folder.
+
+read → profile → policy → transform → write + audit, file by file. A file that fails is named with a
+one-line reason and leaves nothing behind in the output folder; the other files are still published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from deid import __version__
+from deid.audit import action_counts, sheet_records, workbook_record, write_audit
+from deid.errors import DeidError, OutputError
+from deid.fingerprint import Fingerprinter, load_or_create_key
+from deid.io import SUFFIXES, PublishedSheet, output_name, read_workbook, write_atomically, write_published
+from deid.policy import Pipeline, load_pipeline
+from deid.text import TextRedactor
+from deid.transform import SheetTransformer
+
+
+@dataclass
+class ColumnReport:
+    header: str
+    type: str
+    title: str
+    typed_by: str
+    evidence: str
+    action: str
+    rule: str
+
+
+@dataclass
+class SheetReport:
+    name: str | None
+    rows: int
+    header_rows: list[int]  # 1-based, as in Excel
+    text_rows: int
+    columns: list[ColumnReport]
+
+
+@dataclass
+class FileReport:
+    input: str
+    output: str | None = None
+    audit: str | None = None
+    status: str = "failed"
+    error: str | None = None
+    input_sha256: str | None = None
+    output_sha256: str | None = None
+    records: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    sheets: list[SheetReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    tool: str
+    version: str
+    pipeline: str
+    pipeline_title: str
+    policy_hash: str
+    key_id: str
+    files: list[FileReport]
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status != "published"]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def collect_inputs(inputs: list[Path], out_dir: Path) -> list[tuple[Path, Path]]:
+    """(input file, output path relative to the output folder) for every roster named or found in folders.
+
+    Folders are walked in name order; Excel's lock files (``~$…``), hidden files and anything inside the
+    output folder are skipped, and a file named twice is published once.
+    """
+    out_dir = out_dir.resolve()
+    found: dict[Path, Path] = {}
+    for item in inputs:
+        if item.is_dir():
+            for path in sorted(item.rglob("*")):
+                relative = path.relative_to(item)
+                if _is_roster(path) and out_dir not in path.resolve().parents:
+                    found.setdefault(path.resolve(), relative.parent / output_name(path))
+        else:
+            found.setdefault(item.resolve(), Path(output_name(item)))
+    return [(path, relative) for path, relative in found.items()]
+
+
+def _is_roster(path: Path) -> bool:
+    hidden = any(part.startswith((".", "~$")) for part in path.parts[-1:])
+    return path.is_file() and path.suffix.lower() in SUFFIXES and not hidden
+
+
+def audit_name(relative: Path) -> Path:
+    """>>> str(audit_name(Path('sub/名单.xlsx')))
+    'sub/名单.audit.jsonl'
+    """
+    return relative.with_name(relative.stem + ".audit.jsonl")
+
+
+class Publisher:
+    """Publishes files under one pipeline with one key; the analyzer and jieba are loaded once."""
+
+    def __init__(self, pipeline: Pipeline, fingerprint: Fingerprinter) -> None:
+        self.pipeline = pipeline
+        self.fingerprint = fingerprint
+        self.transformer = SheetTransformer(pipeline, TextRedactor(pipeline.text, fingerprint), fingerprint)
+
+    def publish(self, source: Path, relative: Path, out_dir: Path) -> FileReport:
+        report = FileReport(input=str(source))
+        try:
+            self._publish(source, relative, out_dir, report)
+        except DeidError as error:
+            report.error = str(error)
+        except Exception as error:  # fail closed: an unexpected fault fails this file, never publishes it
+            report.error = (
+                f"{source.name}: could not be processed ({type(error).__name__}); nothing was published for it"
+            )
+        if report.status != "published":
+            for name in (relative, audit_name(relative)):
+                (out_dir / name).unlink(missing_ok=True)
+        return report
+
+    def _publish(self, source: Path, relative: Path, out_dir: Path, report: FileReport) -> None:
+        report.input_sha256 = sha256_file(source)
+        workbook = read_workbook(source)
+        label = source.name
+        frames: list[pd.DataFrame] = []
+        published: list[PublishedSheet] = []
+        for sheet in workbook.sheets:
+            if sheet.hidden:
+                frames.append(workbook_record(label, sheet.name, "remove_sheet", "hygiene:hidden_sheet"))
+                continue
+            outcome = self.transformer.transform(sheet.grid)
+            frames.append(sheet_records(outcome.records, label, sheet.name))
+            published.append(PublishedSheet(sheet, outcome.grid))
+            report.sheets.append(_sheet_report(sheet.name, sheet.grid, outcome, self.pipeline))
+            report.warnings += outcome.warnings
+        target = out_dir / relative
+        write_published(workbook, published, target)
+        report.records = write_audit(frames, out_dir / audit_name(relative))
+        report.output, report.audit = str(relative), str(audit_name(relative))
+        report.output_sha256 = sha256_file(target)
+        report.counts = action_counts(frames)
+        report.status = "published"
+
+
+def _sheet_report(name: str | None, grid: pd.DataFrame, outcome, pipeline: Pipeline) -> SheetReport:
+    columns = [
+        ColumnReport(p.header, p.type, p.title, p.typed_by, p.evidence, rule.action, rule.origin)
+        for p, rule in ((p, pipeline.columns[p.type]) for p in outcome.profiles)
+    ]
+    header_rows = [r + 1 for r in outcome.layout.header_rows]
+    body_rows = len(grid) - outcome.layout.body_start
+    return SheetReport(name, body_rows, header_rows, outcome.text_row_count, columns)
+
+
+def check_output_folder(out_dir: Path, inputs: list[Path]) -> None:
+    """Refuse an output folder that would overwrite or sit beside the inputs' own files."""
+    out = out_dir.resolve()
+    for item in inputs:
+        if item.resolve() == out:
+            raise OutputError(f"{out_dir}: --out is the input folder; choose a separate folder for published files")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(
+            f"{out_dir}: cannot create the output folder ({error.strerror}); choose another --out"
+        ) from None
+    probe = out / ".deid-write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise OutputError(
+            f"{out_dir}: the output folder is not writable ({error.strerror}); choose another --out"
+        ) from None
+
+
+def run(
+    inputs: list[Path],
+    pipeline_name: str,
+    out_dir: Path,
+    key_file: Path | None = None,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> RunReport:
+    """Publish every roster in ``inputs``; write the manifest. Raises DeidError for run-level problems."""
+    pipeline = load_pipeline(pipeline_name)
+    fingerprint = Fingerprinter(load_or_create_key(key_file))
+    check_output_folder(out_dir, inputs)
+    missing = [str(p) for p in inputs if not p.exists()]
+    report = RunReport("deid", __version__, pipeline.name, pipeline.title, pipeline.policy_hash, fingerprint.key_id, [])
+    report.files += [FileReport(input=m, error=f"{Path(m).name}: no such file or folder") for m in missing]
+    publisher = Publisher(pipeline, fingerprint)
+    for file_report in _publish_all(publisher, collect_inputs([p for p in inputs if p.exists()], out_dir), out_dir):
+        report.files.append(file_report)
+        if on_file:
+            on_file(file_report)
+    write_manifest(report, out_dir / "manifest.json")
+    return report
+
+
+def _publish_all(publisher: Publisher, items: list[tuple[Path, Path]], out_dir: Path) -> Iterator[FileReport]:
+    taken: set[Path] = set()
+    for source, relative in items:
+        if relative in taken:
+            yield FileReport(
+                input=str(source),
+                error=f"{source.name}: another input is published as {relative}; rename one of them",
+            )
+            continue
+        taken.add(relative)
+        yield publisher.publish(source, relative, out_dir)
+
+
+def write_manifest(report: RunReport, target: Path) -> None:
+    data = asdict(report)
+    data["failed"] = len(report.failed)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_atomically(target, lambda temporary: temporary.write_text(text, encoding="utf-8"))

@@ -1,0 +1,244 @@
+"""Transforming a sheet under a pipeline: every cell goes through exactly one operator, nothing unscanned.
+
+- Title, header and footer rows, and columns the pipeline keeps or treats as free text: the text redactor
+  (identifiers replaced span by span; a kept column is still scanned, so an ID in an amount column goes).
+- Identifier columns: their rule, applied once per distinct value and mapped back over the column.
+- Dropped columns: gone from the output, one audit record for the whole column.
+
+Every changed cell yields one audit record (fingerprint of the original, never the original itself).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from deid.columns import COLUMN_TYPES
+from deid.fingerprint import Fingerprinter
+from deid.operators import ENTITY_MODULES, apply_rule
+from deid.policy import Pipeline, Rule
+from deid.profile import ColumnProfile, Layout, find_layout, profile_columns, text_rows
+from deid.text import Redaction, TextRedactor
+from recognizers import person
+
+AUDIT_FIELDS = (
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "cell",
+    "entity",
+    "action",
+    "rule",
+    "detector",
+    "score",
+    "fingerprint",
+    "published",
+)
+TEXT_ACTIONS = frozenset({"keep", "redact"})
+_HAS_DIGIT = re.compile(r"[0-9０-９]")
+
+
+@dataclass
+class SheetOutcome:
+    """A published sheet: its grid (dropped columns removed), audit records and what the profile found."""
+
+    grid: pd.DataFrame
+    kept_columns: list[int]
+    records: pd.DataFrame
+    layout: Layout
+    profiles: list[ColumnProfile]
+    text_row_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """>>> column_letter(0), column_letter(25), column_letter(27)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+class SheetTransformer:
+    """Applies one pipeline to sheets; holds what is loaded once per run (redactor, fingerprint key)."""
+
+    def __init__(self, pipeline: Pipeline, redactor: TextRedactor, fingerprint: Fingerprinter) -> None:
+        self.pipeline = pipeline
+        self.redactor = redactor
+        self.fingerprint = fingerprint
+
+    def transform(self, grid: pd.DataFrame) -> SheetOutcome:
+        layout = find_layout(grid)
+        body = grid.iloc[layout.body_start :]
+        is_text_row = text_rows(body)
+        profiles = profile_columns(body, layout)
+        rules = [self.pipeline.columns[p.type] for p in profiles]
+        kept = [c for c, rule in enumerate(rules) if rule.action != "drop_column"]
+        published = grid.copy()
+        frames = [self._drop_records(profiles[c], rules[c]) for c in range(grid.shape[1]) if c not in kept]
+
+        top_rows = list(range(layout.body_start))
+        text_row_index = list(body.index[is_text_row])
+        frames += self._redact_rows(grid, published, top_rows + text_row_index, layout, "text_row")
+        records_rows = body[~is_text_row]
+        for c in kept:
+            frames.append(self._transform_column(records_rows[c], published, profiles[c], rules[c]))
+        _repack_text_rows(published, grid, text_row_index + top_rows[: len(layout.title_rows)], kept)
+
+        records = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else None
+        warnings = [w for p in profiles for w in p.warnings]
+        return SheetOutcome(
+            grid=published[kept],
+            kept_columns=kept,
+            records=_sorted(records),
+            layout=layout,
+            profiles=profiles,
+            text_row_count=len(text_row_index),
+            warnings=warnings,
+        )
+
+    def _drop_records(self, profile: ColumnProfile, rule: Rule) -> pd.DataFrame:
+        return _records(
+            rows=[None],
+            col=profile.index,
+            header=profile.header,
+            entity=COLUMN_TYPES[profile.type].entity,
+            action="drop_column",
+            rule=rule.origin,
+            detector=f"column:{profile.typed_by}",
+            scores=[1.0],
+            fingerprints=[None],
+            published=[None],
+        )
+
+    def _redact_rows(
+        self, grid: pd.DataFrame, published: pd.DataFrame, rows: list[int], layout: Layout, context: str
+    ) -> list[pd.DataFrame]:
+        frames = []
+        for c in range(grid.shape[1]):
+            values = grid.loc[rows, c] if rows else grid.iloc[:0, c]
+            redactions = self.redactor.redact_series(values, [context])
+            frames.append(self._text_records(redactions, values, published, c, layout.headers[c]))
+        return frames
+
+    def _transform_column(
+        self, values: pd.Series, published: pd.DataFrame, profile: ColumnProfile, rule: Rule
+    ) -> pd.DataFrame:
+        entity = COLUMN_TYPES[profile.type].entity
+        filled = values[values.str.strip() != ""]
+        if rule.action in TEXT_ACTIONS:
+            return self._text_records(
+                self.redactor.redact_series(filled, [profile.header]), filled, published, profile.index, profile.header
+            )
+        as_text = filled[~filled.str.contains(_HAS_DIGIT)] if entity in ENTITY_MODULES else filled.iloc[:0]
+        frames = [
+            self._text_records(
+                self.redactor.redact_series(as_text, [profile.header]),
+                as_text,
+                published,
+                profile.index,
+                profile.header,
+            )
+        ]
+        values = filled.drop(as_text.index)
+        unique = pd.unique(values)
+        mapping = {v: apply_rule(v, entity, rule, self.fingerprint) for v in unique}
+        new = values.map(mapping)
+        changed = new != values
+        published.loc[new.index[changed], profile.index] = new[changed]
+        originals = values[changed]
+        frames.append(
+            _records(
+                rows=(originals.index + 1).tolist(),
+                col=profile.index,
+                header=profile.header,
+                entity=entity,
+                action=rule.action,
+                rule=rule.origin,
+                detector=f"column:{profile.typed_by}",
+                scores=originals.map(lambda v: cell_score(v, entity)).tolist(),
+                fingerprints=originals.map(self.fingerprint).tolist(),
+                published=new[changed].tolist(),
+            )
+        )
+        return pd.concat(frames, ignore_index=True)
+
+    def _text_records(
+        self, redactions: dict[object, Redaction], values: pd.Series, published: pd.DataFrame, col: int, header: str
+    ) -> pd.DataFrame:
+        if not redactions:
+            return _records([], col, header, None, "", "", "", [], [], [])
+        rows = list(redactions)
+        for row in rows:
+            published.at[row, col] = redactions[row].published
+        spans = [redactions[r].spans for r in rows]
+        return _records(
+            rows=[r + 1 for r in rows],
+            col=col,
+            header=header,
+            entity=["+".join(dict.fromkeys(s.entity for s in cell)) for cell in spans],
+            action=["+".join(dict.fromkeys(s.action for s in cell)) for cell in spans],
+            rule=["+".join(dict.fromkeys(self.pipeline.text[s.entity].origin for s in cell)) for cell in spans],
+            detector=["+".join(dict.fromkeys(s.detector for s in cell)) for cell in spans],
+            scores=[min(s.score for s in cell) for cell in spans],
+            fingerprints=[self.fingerprint(values[r]) for r in rows],
+            published=[redactions[r].published for r in rows],
+        )
+
+
+def cell_score(value: str, entity: str | None) -> float:
+    """Confidence that a cell of an identifier column is that identifier: validation raises it."""
+    module = ENTITY_MODULES.get(entity or "")
+    if module is not None:
+        return 1.0 if module.is_valid(value) else 0.6 if module.is_plausible(value) else 0.4
+    if entity == "PERSON":
+        return 0.9 if person.is_plausible_name(value) else 0.6
+    return 0.8
+
+
+def _records(
+    rows: list, col: int, header: str, entity, action, rule, detector, scores: list, fingerprints: list, published: list
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "row": pd.array(rows, dtype="Int64"),
+            "column": header,
+            "cell": [f"{column_letter(col)}{r}" if r is not None else column_letter(col) for r in rows],
+            "entity": entity,
+            "action": action,
+            "rule": rule,
+            "detector": detector,
+            "score": scores,
+            "fingerprint": fingerprints,
+            "published": published,
+            "_col": col,
+        }
+    )
+
+
+def _sorted(records: pd.DataFrame | None) -> pd.DataFrame:
+    if records is None:
+        return pd.DataFrame(columns=[f for f in AUDIT_FIELDS if f not in ("file", "sheet")])
+    # Whole-column actions first (row null), then cells in reading order.
+    records = records.sort_values(["row", "_col"], na_position="first", kind="stable")
+    return records.drop(columns="_col").reset_index(drop=True)
+
+
+def _repack_text_rows(published: pd.DataFrame, grid: pd.DataFrame, rows: list[int], kept: list[int]) -> None:
+    """Move title/footer text out of dropped columns into kept ones, in order, so no sentence is lost."""
+    dropped = [c for c in published.columns if c not in kept]
+    for row in rows:
+        if not any(str(grid.at[row, c]).strip() for c in dropped):
+            continue
+        texts = [published.at[row, c] for c in published.columns if str(published.at[row, c]).strip()]
+        for position, c in enumerate(kept):
+            published.at[row, c] = texts[position] if position < len(texts) else ""
+        if len(texts) > len(kept) and kept:
+            published.at[row, kept[-1]] = " ".join(texts[len(kept) - 1 :])
