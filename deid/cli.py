@@ -61,7 +61,7 @@ def run(
     try:
         if progress:
             progress.start()
-        report = run_batch(inputs, pipeline, out_dir, key_file, on_file=on_file)
+        report = run_batch(inputs, pipeline, out_dir, key_file, on_file=on_file, jobs=jobs)
     except DeidError as error:
         raise _fail(error) from None
     finally:

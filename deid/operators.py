@@ -5,6 +5,8 @@ Column transforms call these once per distinct value; the text redactor calls th
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 from types import ModuleType
 
@@ -58,10 +60,18 @@ def mask_value(value: str, entity: str, rule: Rule) -> str:
     module = ENTITY_MODULES.get(entity)
     if module is None:
         return FULLY_MASKED * len(value.strip())
-    options = {k: getattr(rule, k) for k in ("keep_first", "keep_last") if getattr(rule, k) is not None}
-    if rule.child and entity == "CN_ID_CARD":
-        options = {"keep_first": 0, "keep_last": 0}
+    accepted = _mask_options(module)
+    options = {k: getattr(rule, k) for k in accepted if getattr(rule, k) is not None}
+    if rule.child:
+        options = dict.fromkeys(accepted, 0)
     return module.mask(value, **options)
+
+
+@functools.cache
+def _mask_options(module: ModuleType) -> tuple[str, ...]:
+    """The keep_first/keep_last options this identifier's mask takes (a 残疾人证号 has no kept tail)."""
+    parameters = inspect.signature(module.mask).parameters
+    return tuple(k for k in ("keep_first", "keep_last") if k in parameters)
 
 
 def generalize_address(value: str, level: str = "village") -> str:

@@ -143,13 +143,13 @@ def _same_entity(a: str, b: str) -> bool:
     return COLUMN_TYPES[a].entity == COLUMN_TYPES[b].entity
 
 
-def profile_column(index: int, header: str, values: pd.Series) -> ColumnProfile:
-    """Type one column from its header text and its values."""
+def profile_column(index: int, header: str, values: pd.Series, rounded: int = 0) -> ColumnProfile:
+    """Type one column from its header text and its values; ``rounded`` counts numbers Excel already rounded."""
     by_header = header_type(header)
     sample = _sample(values)
     by_values, matched = _value_type(sample)
     profile = ColumnProfile(index, header, "other", "none", by_header, by_values, len(sample), matched)
-    profile.precision_lost = int(values.map(is_scientific_id).sum()) if by_values == "id_card" else 0
+    profile.precision_lost = rounded + int(values.map(is_scientific_id).sum())
     if by_header is None:
         profile.type, profile.typed_by = by_values or "other", "values" if by_values else "none"
     elif by_values is None or _same_entity(by_header, by_values):
@@ -163,14 +163,17 @@ def profile_column(index: int, header: str, values: pd.Series) -> ColumnProfile:
         profile.type, profile.typed_by = by_header, "header"
     if COLUMN_TYPES[profile.type].entity == "CN_ID_CARD":
         profile.valid = sum(1 for value in sample if id_card.is_valid(value))
-    if profile.precision_lost:
+    if profile.precision_lost and COLUMN_TYPES[profile.type].entity == "CN_ID_CARD":
         profile.warnings.append(
             f"列「{header.strip()}」有 {profile.precision_lost} 个身份证号被 Excel 存成了数字，后几位已丢失；仍按身份证号遮蔽"
         )
     return profile
 
 
-def profile_columns(body: pd.DataFrame, layout: Layout) -> list[ColumnProfile]:
+def profile_columns(body: pd.DataFrame, layout: Layout, rounded: dict[int, int] | None = None) -> list[ColumnProfile]:
     """A profile for every column of the sheet's body (records only, footers excluded)."""
     records = body[~text_rows(body)] if len(body) else body
-    return [profile_column(i, layout.headers[i], records[records.columns[i]]) for i in range(body.shape[1])]
+    rounded = rounded or {}
+    return [
+        profile_column(i, layout.headers[i], records[records.columns[i]], rounded.get(i, 0)) for i in range(body.shape[1])
+    ]

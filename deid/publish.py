@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -128,6 +130,8 @@ class Publisher:
         except DeidError as error:
             report.error = str(error)
         except Exception as error:  # fail closed: an unexpected fault fails this file, never publishes it
+            if os.environ.get("DEID_DEBUG"):
+                raise
             report.error = (
                 f"{source.name}: could not be processed ({type(error).__name__}); nothing was published for it"
             )
@@ -146,7 +150,7 @@ class Publisher:
             if sheet.hidden:
                 frames.append(workbook_record(label, sheet.name, "remove_sheet", "hygiene:hidden_sheet"))
                 continue
-            outcome = self.transformer.transform(sheet.grid)
+            outcome = self.transformer.transform(sheet.grid, sheet.rounded)
             frames.append(sheet_records(outcome.records, label, sheet.name))
             published.append(PublishedSheet(sheet, outcome.grid))
             report.sheets.append(_sheet_report(sheet.name, sheet.grid, outcome, self.pipeline))
@@ -198,16 +202,16 @@ def run(
     out_dir: Path,
     key_file: Path | None = None,
     on_file: Callable[[FileReport], None] | None = None,
+    jobs: int = 1,
 ) -> RunReport:
     """Publish every roster in ``inputs``; write the manifest. Raises DeidError for run-level problems."""
     pipeline = load_pipeline(pipeline_name)
     fingerprint = Fingerprinter(load_or_create_key(key_file))
     check_output_folder(out_dir, inputs)
-    missing = [str(p) for p in inputs if not p.exists()]
     report = RunReport("deid", __version__, pipeline.name, pipeline.title, pipeline.policy_hash, fingerprint.key_id, [])
-    report.files += [FileReport(input=m, error=f"{Path(m).name}: no such file or folder") for m in missing]
-    publisher = Publisher(pipeline, fingerprint)
-    for file_report in _publish_all(publisher, collect_inputs([p for p in inputs if p.exists()], out_dir), out_dir):
+    items, refused = plan_outputs(inputs, out_dir)
+    report.files += refused
+    for file_report in _publish_all(pipeline, fingerprint, items, out_dir, jobs):
         report.files.append(file_report)
         if on_file:
             on_file(file_report)
@@ -215,17 +219,45 @@ def run(
     return report
 
 
-def _publish_all(publisher: Publisher, items: list[tuple[Path, Path]], out_dir: Path) -> Iterator[FileReport]:
-    taken: set[Path] = set()
-    for source, relative in items:
+def plan_outputs(inputs: list[Path], out_dir: Path) -> tuple[list[tuple[Path, Path]], list[FileReport]]:
+    """The files to publish with their output paths, and reports for inputs refused before any work."""
+    refused = [FileReport(input=str(p), error=f"{p.name}: no such file or folder") for p in inputs if not p.exists()]
+    items, taken = [], set()
+    for source, relative in collect_inputs([p for p in inputs if p.exists()], out_dir):
         if relative in taken:
-            yield FileReport(
-                input=str(source),
-                error=f"{source.name}: another input is published as {relative}; rename one of them",
+            refused.append(
+                FileReport(input=str(source), error=f"{source.name}: another input is published as {relative}; rename one of them")
             )
             continue
         taken.add(relative)
-        yield publisher.publish(source, relative, out_dir)
+        items.append((source, relative))
+    return items, refused
+
+
+_worker: Publisher | None = None
+
+
+def _start_worker(pipeline: Pipeline, fingerprint: Fingerprinter) -> None:
+    global _worker
+    _worker = Publisher(pipeline, fingerprint)
+
+
+def _publish_in_worker(item: tuple[Path, Path, Path]) -> FileReport:
+    source, relative, out_dir = item
+    return _worker.publish(source, relative, out_dir)
+
+
+def _publish_all(
+    pipeline: Pipeline, fingerprint: Fingerprinter, items: list[tuple[Path, Path]], out_dir: Path, jobs: int
+) -> Iterator[FileReport]:
+    """Publish in input order; with ``jobs`` > 1 files go to worker processes, results still in order."""
+    if jobs <= 1 or len(items) <= 1:
+        publisher = Publisher(pipeline, fingerprint)
+        for source, relative in items:
+            yield publisher.publish(source, relative, out_dir)
+        return
+    with ProcessPoolExecutor(min(jobs, len(items)), initializer=_start_worker, initargs=(pipeline, fingerprint)) as pool:
+        yield from pool.map(_publish_in_worker, [(source, relative, out_dir) for source, relative in items])
 
 
 def write_manifest(report: RunReport, target: Path) -> None:

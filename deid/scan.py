@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deid.fingerprint import Fingerprinter
-from deid.io import read_workbook
+from deid.io import Sheet, read_workbook
 from deid.policy import load_pipeline
 from deid.text import TextRedactor
 from deid.transform import SheetTransformer, column_letter
@@ -45,10 +45,11 @@ class Scanner:
 
     def scan(self, path: Path) -> list[SheetScan]:
         workbook = read_workbook(path)
-        return [self._scan_sheet(path.name, sheet.name, sheet.grid) for sheet in workbook.sheets]
+        return [self._scan_sheet(path.name, sheet) for sheet in workbook.sheets]
 
-    def _scan_sheet(self, file: str, name: str | None, grid) -> SheetScan:
-        outcome = self.transformer.transform(grid)
+    def _scan_sheet(self, file: str, sheet: Sheet) -> SheetScan:
+        grid, name = sheet.grid, sheet.name
+        outcome = self.transformer.transform(grid, sheet.rounded)
         records = outcome.records
         body = grid.iloc[outcome.layout.body_start :]
         letters = records["cell"].str.extract(r"^([A-Z]+)", expand=False)

@@ -74,11 +74,12 @@ class SheetTransformer:
         self.redactor = redactor
         self.fingerprint = fingerprint
 
-    def transform(self, grid: pd.DataFrame) -> SheetOutcome:
+    def transform(self, grid: pd.DataFrame, rounded: dict[int, int] | None = None) -> SheetOutcome:
+        """Publish one sheet's grid; ``rounded`` counts, per column, numbers Excel stored rounded."""
         layout = find_layout(grid)
         body = grid.iloc[layout.body_start :]
         is_text_row = text_rows(body)
-        profiles = profile_columns(body, layout)
+        profiles = profile_columns(body, layout, rounded)
         rules = [self.pipeline.columns[p.type] for p in profiles]
         kept = [c for c, rule in enumerate(rules) if rule.action != "drop_column"]
         published = grid.copy()

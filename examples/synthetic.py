@@ -205,3 +205,61 @@ def write_csv(roster: Roster, path: Path, encoding: str = "utf-8-sig") -> Path:
     with open(path, "w", encoding=encoding, newline="") as handle:
         csv.writer(handle, lineterminator="\r\n").writerows(roster.rows)
     return path
+
+
+CUES = ["户主", "申请人", "联系人", "其子", "其女", "其妻", "其夫", "家属", "监护人", "制表人", "审核人", "经办人"]
+HARD_NEGATIVES = [
+    "统一社会信用代码91350100M000100Y43",
+    "依据闽民〔2024〕12号文件",
+    "补助金额1234.56元",
+    "发放日期20240105",
+    "监督电话12345",
+    "项目编号1234567812345678",
+    "邮政编码350001",
+    "共3人，月人均收入580元",
+    "2024年第四季度",
+]
+
+
+@dataclass
+class Note:
+    """One 备注 cell: its text, the identifiers and names that must not survive, and phrases that must stay."""
+
+    text: str
+    secrets: list[str]
+    names: list[str]
+    kept: list[str]
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def free_text_notes(n: int, seed: int = 5) -> list[Note]:
+    """备注 cells with identifiers written every way clerks write them, cue-word names and hard negatives."""
+    people = People(seed)
+    county = COUNTIES[0]
+    notes = []
+    for i in range(n):
+        name, cue, negative = people.name(), CUES[i % len(CUES)], HARD_NEGATIVES[i % len(HARD_NEGATIVES)]
+        id_card, mobile, card = people.id_card(county, typo=i % 11 == 0), people.phone(), people.bank_card()
+        landline = f"0451-8{people.rng.randrange(10**6, 10**7)}"
+        cert = (
+            id_card[:17] + calc_check_digit(id_card) + str(people.rng.randrange(1, 8)) + str(people.rng.randrange(1, 5))
+        )
+        writings = [
+            (f"身份证号{id_card}", id_card),
+            (f"身份证号：{id_card[:6]} {id_card[6:14]} {id_card[14:]}", id_card),
+            (f"证件号码{_fullwidth(id_card)}", id_card),
+            (f"联系电话{mobile}", mobile),
+            (f"手机+86 {mobile[:3]} {mobile[3:7]} {mobile[7:]}", mobile),
+            (f"电话{mobile[:3]}-{mobile[3:7]}-{mobile[7:]}", mobile),
+            (f"座机{landline}转801", landline.replace("-", "")),
+            (f"开户行农业银行，卡号{' '.join(card[k : k + 4] for k in range(0, len(card), 4))}", card),
+            (f"存折号{card}", card),
+            (f"残疾人证号{cert}", cert),
+        ]
+        phrase, secret = writings[i % len(writings)]
+        text = f"{cue}{name}{people.rng.choice(CAUSES)}，{phrase}，{negative}"
+        notes.append(Note(text, [secret.upper()], [name], [negative]))
+    return notes

@@ -70,7 +70,17 @@ def _read_sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.Sh
         grid = pd.DataFrame(dtype=object)
     merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
     hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-    return Sheet(meta.name, grid, native=native, merged=merged, hidden=hidden)
+    return Sheet(meta.name, grid, native=native, merged=merged, hidden=hidden, rounded=_rounded_numbers(native))
+
+
+def _rounded_numbers(native: list[list[object]]) -> dict[int, int]:
+    """Per column, how many cells hold a number too long for Excel to store exactly (an ID typed as a number)."""
+    counts: dict[int, int] = {}
+    for row in native:
+        for c, value in enumerate(row):
+            if isinstance(value, float) and abs(value) >= _EXACT_FLOAT_LIMIT:
+                counts[c] = counts.get(c, 0) + 1
+    return counts
 
 
 def write_excel(sheets: list[PublishedSheet], target: Path) -> None:

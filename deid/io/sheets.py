@@ -16,6 +16,7 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first col, last row, last col
     widths: dict[int, float] = field(default_factory=dict)
     hidden: bool = False
+    rounded: dict[int, int] = field(default_factory=dict)  # column → numbers Excel stored with ≥ 16 digits (rounded)
 
 
 @dataclass
