@@ -68,6 +68,29 @@ def is_scientific_id(value: str) -> bool:
     return _SCIENTIFIC.fullmatch(halfwidth(value).strip()) is not None
 
 
+_ORGANISATION = re.compile(
+    r".{2,}(有限公司|公司|集团|协会|学会|商会|基金会|委员会|联合会|促进会|研究会|医院|卫生院|学校|学院|大学|中学|小学|"
+    r"幼儿园|银行|信用社|合作社|事务所|中心|工厂|厂|商店|超市|商行|药店|酒店|局|研究所|办事处|支部|村委会|居委会|车队|俱乐部)$"
+)
+_CONSENT = re.compile(r"(是|同意|愿意|同意公开|愿意公开|公开|Y|YES|√|✓)", re.IGNORECASE)
+
+
+def is_organisation(value: str) -> bool:
+    """>>> is_organisation('长沙市望城区爱心商会'), is_organisation('湖南某某建材有限公司'), is_organisation('张会')
+    (True, True, False)
+    """
+    return _ORGANISATION.fullmatch(halfwidth(value).strip()) is not None
+
+
+def is_consent(value: str) -> bool:
+    """Only an explicit yes counts as consent: blank, 否, 不同意 and anything unclear do not.
+
+    >>> is_consent('是'), is_consent(' 同意 '), is_consent('否'), is_consent('不同意'), is_consent('')
+    (True, True, False, False, False)
+    """
+    return _CONSENT.fullmatch(halfwidth(value).strip()) is not None
+
+
 def _is_free_text(value: str) -> bool:
     return len(value) >= 12 and re.search(r"[\u4e00-\u9fff]", value) is not None
 

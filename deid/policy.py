@@ -20,7 +20,7 @@ from deid.columns import COLUMN_TYPES
 from deid.errors import PolicyError
 
 TOP_LEVEL_KEYS = ("name", "title", "aliases", "domain", "basis", "description", "extends", "columns", "text")
-ACTIONS = ("keep", "mask", "generalize", "replace", "pseudonymize", "drop_column", "redact")
+ACTIONS = ("keep", "mask", "generalize", "replace", "pseudonymize", "drop_column", "redact", "keep_if_consent")
 TEXT_ACTIONS = ("keep", "mask", "generalize", "replace", "pseudonymize")
 TEXT_ENTITIES = (
     "CN_ID_CARD",
@@ -45,6 +45,7 @@ ACTION_OPTIONS = {
     "pseudonymize": (),
     "drop_column": (),
     "redact": (),
+    "keep_if_consent": ("value",),  # the name is published where the row's consent column says 是/同意
 }
 LEVELS = ("village", "township", "county")
 # Publishing these in full is never what a roster needs; a policy that tries is refused on load.
@@ -124,6 +125,8 @@ def _parse_rule(path: Path, name: str, section: str, key: str, raw: object) -> R
             allowed = ACTION_OPTIONS[action] or ("(no options)",)
             raise _unknown(path, f"option of {section}.{key} ({action})", option, allowed)
     entity = COLUMN_TYPES[key].entity if section == "columns" else key
+    if action == "keep_if_consent" and entity != "PERSON":
+        raise PolicyError(f"{path}: {section}.{key}: keep_if_consent is for name columns only")
     if action == "keep" and entity in NEVER_KEPT:
         raise PolicyError(f"{path}: {section}.{key} cannot be kept in full; use mask or drop_column")
     if raw.get("level", "village") not in LEVELS:
@@ -241,4 +244,5 @@ def describe_rule(rule: Rule, entity: str | None) -> str:
         "generalize": f"地址只保留到{_LEVEL_TITLES[rule.level]}",
         "replace": f"替换为「{rule.value}」",
         "pseudonymize": "替换为化名编号（同一密钥下各文件一致）",
+        "keep_if_consent": f"本人同意公开（是/同意）才公布，否则写「{rule.value}」；单位名称照常公布",
     }[rule.action]

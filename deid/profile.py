@@ -175,5 +175,6 @@ def profile_columns(body: pd.DataFrame, layout: Layout, rounded: dict[int, int] 
     records = body[~text_rows(body)] if len(body) else body
     rounded = rounded or {}
     return [
-        profile_column(i, layout.headers[i], records[records.columns[i]], rounded.get(i, 0)) for i in range(body.shape[1])
+        profile_column(i, layout.headers[i], records[records.columns[i]], rounded.get(i, 0))
+        for i in range(body.shape[1])
     ]

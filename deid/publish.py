@@ -226,7 +226,10 @@ def plan_outputs(inputs: list[Path], out_dir: Path) -> tuple[list[tuple[Path, Pa
     for source, relative in collect_inputs([p for p in inputs if p.exists()], out_dir):
         if relative in taken:
             refused.append(
-                FileReport(input=str(source), error=f"{source.name}: another input is published as {relative}; rename one of them")
+                FileReport(
+                    input=str(source),
+                    error=f"{source.name}: another input is published as {relative}; rename one of them",
+                )
             )
             continue
         taken.add(relative)
@@ -256,7 +259,9 @@ def _publish_all(
         for source, relative in items:
             yield publisher.publish(source, relative, out_dir)
         return
-    with ProcessPoolExecutor(min(jobs, len(items)), initializer=_start_worker, initargs=(pipeline, fingerprint)) as pool:
+    with ProcessPoolExecutor(
+        min(jobs, len(items)), initializer=_start_worker, initargs=(pipeline, fingerprint)
+    ) as pool:
         yield from pool.map(_publish_in_worker, [(source, relative, out_dir) for source, relative in items])
 
 

@@ -10,12 +10,13 @@ Every changed cell yields one audit record (fingerprint of the original, never t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from deid.columns import COLUMN_TYPES
+from deid.columns import COLUMN_TYPES, is_consent, is_organisation
 from deid.fingerprint import Fingerprinter
 from deid.operators import ENTITY_MODULES, apply_rule
 from deid.policy import Pipeline, Rule
@@ -89,8 +90,9 @@ class SheetTransformer:
         text_row_index = list(body.index[is_text_row])
         frames += self._redact_rows(grid, published, top_rows + text_row_index, layout, "text_row")
         records_rows = body[~is_text_row]
+        consent = _consented(records_rows, profiles)
         for c in kept:
-            frames.append(self._transform_column(records_rows[c], published, profiles[c], rules[c]))
+            frames.append(self._transform_column(records_rows[c], published, profiles[c], rules[c], consent))
         _repack_text_rows(published, grid, text_row_index + top_rows[: len(layout.title_rows)], kept)
 
         records = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else None
@@ -130,46 +132,54 @@ class SheetTransformer:
         return frames
 
     def _transform_column(
-        self, values: pd.Series, published: pd.DataFrame, profile: ColumnProfile, rule: Rule
+        self, values: pd.Series, published: pd.DataFrame, profile: ColumnProfile, rule: Rule, consent: pd.Series
     ) -> pd.DataFrame:
         entity = COLUMN_TYPES[profile.type].entity
         filled = values[values.str.strip() != ""]
+        as_text = self._published_as_text(filled, entity, rule, consent)
+        frames = [self._scan(filled[as_text], published, profile)]
+        if rule.action == "keep_if_consent":
+            rule = dataclasses.replace(rule, action="replace")
+        frames.append(self._apply(filled[~as_text], published, profile, rule, entity))
+        return pd.concat(frames, ignore_index=True)
+
+    @staticmethod
+    def _published_as_text(filled: pd.Series, entity: str | None, rule: Rule, consent: pd.Series) -> pd.Series:
+        """Which cells are published as text (still scanned) rather than transformed by the column's rule."""
         if rule.action in TEXT_ACTIONS:
-            return self._text_records(
-                self.redactor.redact_series(filled, [profile.header]), filled, published, profile.index, profile.header
-            )
-        as_text = filled[~filled.str.contains(_HAS_DIGIT)] if entity in ENTITY_MODULES else filled.iloc[:0]
-        frames = [
-            self._text_records(
-                self.redactor.redact_series(as_text, [profile.header]),
-                as_text,
-                published,
-                profile.index,
-                profile.header,
-            )
-        ]
-        values = filled.drop(as_text.index)
-        unique = pd.unique(values)
-        mapping = {v: apply_rule(v, entity, rule, self.fingerprint) for v in unique}
-        new = values.map(mapping)
+            return pd.Series(True, index=filled.index)
+        if rule.action == "keep_if_consent":
+            return filled.index.to_series().isin(consent[consent].index) | filled.map(is_organisation)
+        if entity in ENTITY_MODULES:
+            # A number column cell without a single digit (无, /, 未办理) is no identifier number.
+            return ~filled.str.contains(_HAS_DIGIT)
+        return pd.Series(False, index=filled.index)
+
+    def _scan(self, values: pd.Series, published: pd.DataFrame, profile: ColumnProfile) -> pd.DataFrame:
+        redactions = self.redactor.redact_series(values, [profile.header])
+        return self._text_records(redactions, values, published, profile.index, profile.header)
+
+    def _apply(
+        self, values: pd.Series, published: pd.DataFrame, profile: ColumnProfile, rule: Rule, entity: str | None
+    ) -> pd.DataFrame:
+        """The column's rule, once per distinct value, mapped back over the column."""
+        mapping = {v: apply_rule(v, entity, rule, self.fingerprint) for v in pd.unique(values)}
+        new = values.map(mapping) if len(values) else values
         changed = new != values
         published.loc[new.index[changed], profile.index] = new[changed]
         originals = values[changed]
-        frames.append(
-            _records(
-                rows=(originals.index + 1).tolist(),
-                col=profile.index,
-                header=profile.header,
-                entity=entity,
-                action=rule.action,
-                rule=rule.origin,
-                detector=f"column:{profile.typed_by}",
-                scores=originals.map(lambda v: cell_score(v, entity)).tolist(),
-                fingerprints=originals.map(self.fingerprint).tolist(),
-                published=new[changed].tolist(),
-            )
+        return _records(
+            rows=(originals.index + 1).tolist(),
+            col=profile.index,
+            header=profile.header,
+            entity=entity,
+            action=rule.action,
+            rule=rule.origin,
+            detector=f"column:{profile.typed_by}",
+            scores=originals.map(lambda v: cell_score(v, entity)).tolist(),
+            fingerprints=originals.map(self.fingerprint).tolist(),
+            published=new[changed].tolist(),
         )
-        return pd.concat(frames, ignore_index=True)
 
     def _text_records(
         self, redactions: dict[object, Redaction], values: pd.Series, published: pd.DataFrame, col: int, header: str
@@ -192,6 +202,14 @@ class SheetTransformer:
             fingerprints=[self.fingerprint(values[r]) for r in rows],
             published=[redactions[r].published for r in rows],
         )
+
+
+def _consented(records: pd.DataFrame, profiles: list[ColumnProfile]) -> pd.Series:
+    """Per record row, whether the roster's consent column (是否同意公开) says yes; no such column: nobody did."""
+    column = next((p.index for p in profiles if p.type == "consent"), None)
+    if column is None:
+        return pd.Series(False, index=records.index)
+    return records[column].map(is_consent).astype(bool)
 
 
 def cell_score(value: str, entity: str | None) -> float:
