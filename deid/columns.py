@@ -46,14 +46,18 @@ _SCIENTIFIC = re.compile(r"[1-9](?:\.\d+)?[eE]\+?1[4-8]")
 
 
 def is_amount(value: str) -> bool:
-    """>>> is_amount('1,234.50'), is_amount('580元'), is_amount('张三')
+    """Whether a cell is a sum of money as rosters write it.
+
+    >>> is_amount('1,234.50'), is_amount('580元'), is_amount('张三')
     (True, True, False)
     """
     return _AMOUNT.fullmatch(halfwidth(value).strip()) is not None
 
 
 def is_date(value: str) -> bool:
-    """>>> is_date('2024-01-05'), is_date('2024年3月'), is_date('20240105'), is_date('110101')
+    """Whether a cell is a date as rosters write it.
+
+    >>> is_date('2024-01-05'), is_date('2024年3月'), is_date('20240105'), is_date('110101')
     (True, True, True, False)
     """
     return _DATE.fullmatch(halfwidth(value).strip()) is not None
@@ -76,7 +80,9 @@ _CONSENT = re.compile(r"(是|同意|愿意|同意公开|愿意公开|公开|Y|YE
 
 
 def is_organisation(value: str) -> bool:
-    """>>> is_organisation('长沙市望城区爱心商会'), is_organisation('湖南某某建材有限公司'), is_organisation('张会')
+    """Whether a name is an organisation's (company, association, hospital …), not a person's.
+
+    >>> is_organisation('长沙市望城区爱心商会'), is_organisation('湖南某某建材有限公司'), is_organisation('张会')
     (True, True, False)
     """
     return _ORGANISATION.fullmatch(halfwidth(value).strip()) is not None

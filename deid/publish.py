@@ -109,7 +109,9 @@ def _is_roster(path: Path) -> bool:
 
 
 def audit_name(relative: Path) -> Path:
-    """>>> str(audit_name(Path('sub/名单.xlsx')))
+    """The audit log's path beside the published file's.
+
+    >>> str(audit_name(Path('sub/名单.xlsx')))
     'sub/名单.audit.jsonl'
     """
     return relative.with_name(relative.stem + ".audit.jsonl")

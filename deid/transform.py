@@ -56,7 +56,9 @@ class SheetOutcome:
 
 
 def column_letter(index: int) -> str:
-    """>>> column_letter(0), column_letter(25), column_letter(27)
+    """Excel's letters for a 0-based column number.
+
+    >>> column_letter(0), column_letter(25), column_letter(27)
     ('A', 'Z', 'AB')
     """
     letters = ""
