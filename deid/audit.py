@@ -5,6 +5,7 @@ Records carry a keyed fingerprint of the original and the published value, never
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -19,10 +20,14 @@ def sheet_records(records: pd.DataFrame, file: str, sheet: str | None) -> pd.Dat
     return records[list(AUDIT_FIELDS)]
 
 
-def workbook_record(file: str, sheet: str | None, action: str, rule: str, entity: str | None = None) -> pd.DataFrame:
-    """One record for an action on the whole workbook or sheet (removed sheet, cleared metadata …)."""
+def workbook_record(
+    file: str, sheet: str | None, action: str, rule: str, cell: str | None = None, fingerprint: str | None = None
+) -> pd.DataFrame:
+    """One record for a workbook hygiene action (removed sheet, comment, formula, cleared metadata …)."""
     record = dict.fromkeys(AUDIT_FIELDS)
-    record.update(file=file, sheet=sheet, action=action, rule=rule, entity=entity, detector="workbook", score=1.0)
+    row = re.sub(r"\D", "", cell or "")
+    record.update(file=file, sheet=sheet, row=int(row) if row else None, cell=cell, action=action, rule=rule)
+    record.update(detector="workbook", score=1.0, fingerprint=fingerprint)
     return pd.DataFrame([record], columns=list(AUDIT_FIELDS)).astype({"row": "Int64"})
 
 

@@ -124,7 +124,7 @@ def _print_scan(sheet) -> None:
     title = (
         f"{sheet.file}"
         + (f" / {sheet.sheet}" if sheet.sheet else "")
-        + f"（表头在第 {sheet.header_rows} 行，{sheet.rows} 行）"
+        + f"（表头在第 {'、'.join(map(str, sheet.header_rows)) or '—'} 行，{sheet.rows} 行）"
     )
     table = Table(title=title, title_justify="left")
     for name in ("列", "类型", "依据", "非空", "发现的个人信息"):
@@ -135,6 +135,27 @@ def _print_scan(sheet) -> None:
     out.print(table)
     for warning in sheet.warnings:
         out.print(f"注意：{warning}", markup=False)
+
+
+@app.command()
+def check(files: Annotated[list[Path], typer.Argument(help="要公开的文件（任何来源，不限于 deid 生成的）")]) -> None:
+    """发布前的关口：文件任何地方（隐藏工作表、隐藏列、批注、文档属性……）还有个人信息就返回 1。"""
+    from deid.check import Checker
+
+    checker, failed = Checker(), False
+    for path in files:
+        result = checker.check(path)
+        failed |= not result.passed
+        if result.error:
+            err.print(f"✗ {result.error}", markup=False)
+        elif result.findings:
+            out.print(f"✗ {path.name}：发现 {len(result.findings)} 处个人信息", markup=False)
+            for finding in result.findings:
+                where = f"{finding.sheet}!{finding.place}" if finding.sheet else finding.place
+                out.print(f"  {where}  {finding.entity}  {finding.masked}", markup=False)
+        else:
+            out.print(f"✓ {path.name}：未发现个人信息", markup=False)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
@@ -162,6 +183,18 @@ def pipelines(
     out.print("\n文字中（备注、事由、标题和表尾）：", markup=False)
     for entity, rule in pipeline.text.items():
         out.print(f"  {entity}：{describe_rule(rule, entity)}", markup=False)
+
+
+@app.command()
+def report(out_dir: Annotated[Path, typer.Argument(help="deid run 的输出文件夹")]) -> None:
+    """根据输出文件夹里的 manifest.json 和审核日志重新生成 report.html。"""
+    from deid.report import build_report
+
+    try:
+        path = build_report(out_dir)
+    except DeidError as error:
+        raise _fail(error) from None
+    out.print(f"已生成 {path}", markup=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from deid.columns import COLUMN_TYPES, header_type, is_scientific_id
+from deid.columns import COLUMN_TYPES, header_type, is_scientific_id, normalize_header
 from recognizers import id_card
 from recognizers.normalize import halfwidth
 
@@ -81,8 +81,26 @@ class ColumnProfile:
         return "；".join(parts)
 
 
+_BRACKETED = re.compile(r"（[^）]*）|\([^)]*\)|【[^】]*】|\[[^\]]*\]")
+
+
+def is_header_cell(cell: object) -> bool:
+    """A short label naming a known column type: 身份证号码（18位）yes; a data cell that mentions 身份证号 no.
+
+    >>> is_header_cell('身份证号码（18位）'), is_header_cell('户主姓名'), is_header_cell('其妻张三（身份证号1101…）')
+    (True, True, False)
+    """
+    label = _BRACKETED.sub("", normalize_header(cell))
+    return 0 < len(label) <= 12 and not re.search(r"\d", label) and header_type(label) is not None
+
+
 def _header_score(row: list[str]) -> int:
-    return sum(1 for cell in row if header_type(cell) is not None)
+    return sum(1 for cell in row if is_header_cell(cell))
+
+
+def _is_header_row(row: list[str], score: int) -> bool:
+    filled = sum(1 for cell in row if str(cell).strip())
+    return score >= 2 and score * 2 >= filled
 
 
 def find_layout(grid: pd.DataFrame) -> Layout:
@@ -97,7 +115,7 @@ def find_layout(grid: pd.DataFrame) -> Layout:
         return Layout((), ("",) * grid.shape[1])
     first = scores.index(max(scores))
     rows = [first]
-    while rows[-1] + 1 < len(top) and scores[rows[-1] + 1] >= 2:
+    while rows[-1] + 1 < len(top) and _is_header_row(top[rows[-1] + 1], scores[rows[-1] + 1]):
         rows.append(rows[-1] + 1)
     headers = []
     for column in range(grid.shape[1]):

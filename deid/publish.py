@@ -18,6 +18,7 @@ import pandas as pd
 
 from deid import __version__
 from deid.audit import action_counts, sheet_records, workbook_record, write_audit
+from deid.check import Checker
 from deid.errors import DeidError, OutputError
 from deid.fingerprint import Fingerprinter, load_or_create_key
 from deid.io import SUFFIXES, PublishedSheet, output_name, read_workbook, write_atomically, write_published
@@ -59,6 +60,7 @@ class FileReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     sheets: list[SheetReport] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    check: dict | None = None  # the publication gate's result on the written copy (masked values only)
 
 
 @dataclass
@@ -67,6 +69,7 @@ class RunReport:
     version: str
     pipeline: str
     pipeline_title: str
+    pipeline_source: str
     policy_hash: str
     key_id: str
     files: list[FileReport]
@@ -124,6 +127,7 @@ class Publisher:
         self.pipeline = pipeline
         self.fingerprint = fingerprint
         self.transformer = SheetTransformer(pipeline, TextRedactor(pipeline.text, fingerprint), fingerprint)
+        self.checker = Checker()
 
     def publish(self, source: Path, relative: Path, out_dir: Path) -> FileReport:
         report = FileReport(input=str(source))
@@ -146,13 +150,16 @@ class Publisher:
         report.input_sha256 = sha256_file(source)
         workbook = read_workbook(source)
         label = source.name
-        frames: list[pd.DataFrame] = []
+        frames = [
+            workbook_record(label, r.sheet, r.action, r.rule, r.cell, self.fingerprint(r.value) if r.value else None)
+            for r in workbook.package.removals
+        ]
         published: list[PublishedSheet] = []
         for sheet in workbook.sheets:
             if sheet.hidden:
                 frames.append(workbook_record(label, sheet.name, "remove_sheet", "hygiene:hidden_sheet"))
                 continue
-            outcome = self.transformer.transform(sheet.grid, sheet.rounded)
+            outcome = self.transformer.transform(sheet)
             frames.append(sheet_records(outcome.records, label, sheet.name))
             published.append(PublishedSheet(sheet, outcome.grid))
             report.sheets.append(_sheet_report(sheet.name, sheet.grid, outcome, self.pipeline))
@@ -163,6 +170,18 @@ class Publisher:
         report.output, report.audit = str(relative), str(audit_name(relative))
         report.output_sha256 = sha256_file(target)
         report.counts = action_counts(frames)
+        gate = self.checker.check(target, self.pipeline)
+        report.check = gate.summary()
+        if not gate.passed:
+            first = gate.findings[0] if gate.findings else None
+            where = (
+                f"first: {first.sheet + '!' if first.sheet else ''}{first.place} {first.entity}"
+                if first
+                else gate.error
+            )
+            raise DeidError(
+                f"{source.name}: the published copy failed deid check ({len(gate.findings)} finding(s), {where}); nothing was published for it"
+            )
         report.status = "published"
 
 
@@ -210,7 +229,16 @@ def run(
     pipeline = load_pipeline(pipeline_name)
     fingerprint = Fingerprinter(load_or_create_key(key_file))
     check_output_folder(out_dir, inputs)
-    report = RunReport("deid", __version__, pipeline.name, pipeline.title, pipeline.policy_hash, fingerprint.key_id, [])
+    report = RunReport(
+        "deid",
+        __version__,
+        pipeline.name,
+        pipeline.title,
+        pipeline.source,
+        pipeline.policy_hash,
+        fingerprint.key_id,
+        [],
+    )
     items, refused = plan_outputs(inputs, out_dir)
     report.files += refused
     for file_report in _publish_all(pipeline, fingerprint, items, out_dir, jobs):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from deid.fingerprint import Fingerprinter
 from deid.io import Sheet, read_workbook
+from deid.io.sheets import column_letter
 from deid.policy import load_pipeline
 from deid.text import TextRedactor
-from deid.transform import SheetTransformer, column_letter
+from deid.transform import SheetTransformer
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Scanner:
 
     def _scan_sheet(self, file: str, sheet: Sheet) -> SheetScan:
         grid, name = sheet.grid, sheet.name
-        outcome = self.transformer.transform(grid, sheet.rounded)
+        outcome = self.transformer.transform(sheet)
         records = outcome.records
         body = grid.iloc[outcome.layout.body_start :]
         letters = records["cell"].str.extract(r"^([A-Z]+)", expand=False)

@@ -18,6 +18,8 @@ import pandas as pd
 
 from deid.columns import COLUMN_TYPES, is_consent, is_organisation
 from deid.fingerprint import Fingerprinter
+from deid.io import Sheet
+from deid.io.sheets import column_letter
 from deid.operators import ENTITY_MODULES, apply_rule
 from deid.policy import Pipeline, Rule
 from deid.profile import ColumnProfile, Layout, find_layout, profile_columns, text_rows
@@ -55,20 +57,6 @@ class SheetOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def column_letter(index: int) -> str:
-    """Excel's letters for a 0-based column number.
-
-    >>> column_letter(0), column_letter(25), column_letter(27)
-    ('A', 'Z', 'AB')
-    """
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 class SheetTransformer:
     """Applies one pipeline to sheets; holds what is loaded once per run (redactor, fingerprint key)."""
 
@@ -77,16 +65,21 @@ class SheetTransformer:
         self.redactor = redactor
         self.fingerprint = fingerprint
 
-    def transform(self, grid: pd.DataFrame, rounded: dict[int, int] | None = None) -> SheetOutcome:
-        """Publish one sheet's grid; ``rounded`` counts, per column, numbers Excel stored rounded."""
+    def transform(self, sheet: Sheet) -> SheetOutcome:
+        """Publish one sheet: hidden columns and columns the pipeline drops go, every other cell is processed."""
+        grid = sheet.grid
         layout = find_layout(grid)
         body = grid.iloc[layout.body_start :]
         is_text_row = text_rows(body)
-        profiles = profile_columns(body, layout, rounded)
+        profiles = profile_columns(body, layout, sheet.rounded)
         rules = [self.pipeline.columns[p.type] for p in profiles]
-        kept = [c for c, rule in enumerate(rules) if rule.action != "drop_column"]
+        kept = [c for c, rule in enumerate(rules) if rule.action != "drop_column" and c not in sheet.hidden_columns]
         published = grid.copy()
-        frames = [self._drop_records(profiles[c], rules[c]) for c in range(grid.shape[1]) if c not in kept]
+        frames = [
+            self._drop_records(profiles[c], rules[c], hidden=c in sheet.hidden_columns)
+            for c in range(grid.shape[1])
+            if c not in kept
+        ]
 
         top_rows = list(range(layout.body_start))
         text_row_index = list(body.index[is_text_row])
@@ -109,14 +102,15 @@ class SheetTransformer:
             warnings=warnings,
         )
 
-    def _drop_records(self, profile: ColumnProfile, rule: Rule) -> pd.DataFrame:
+    def _drop_records(self, profile: ColumnProfile, rule: Rule, hidden: bool) -> pd.DataFrame:
+        # A hidden column goes whatever the policy says: hidden columns are where raw registers hid.
         return _records(
             rows=[None],
             col=profile.index,
             header=profile.header,
             entity=COLUMN_TYPES[profile.type].entity,
-            action="drop_column",
-            rule=rule.origin,
+            action="remove_hidden_column" if hidden else "drop_column",
+            rule="hygiene:hidden_column" if hidden else rule.origin,
             detector=f"column:{profile.typed_by}",
             scores=[1.0],
             fingerprints=[None],

@@ -74,6 +74,13 @@ def test_kept_values_stay(published):
         assert fragment in text
 
 
+def test_header_found_below_the_title(published):
+    _, _, _, report = published
+    sheet = report.files[0].sheets[0]
+    assert sheet.header_rows == [2]
+    assert sheet.text_rows >= 1  # the footer
+
+
 def test_rows_stay_where_they_were(published):
     roster, source, out, _ = published
     rows = published_rows(out / source.name)

@@ -16,6 +16,7 @@ import python_calamine
 import xlsxwriter
 
 from deid.errors import InputError
+from deid.io.package import read_package
 from deid.io.sheets import PublishedSheet, Sheet, Workbook
 
 # Fixed document dates keep repeated runs byte-identical and say nothing about who made the file when.
@@ -47,15 +48,20 @@ def cell_text(value: object) -> str:
 def read_excel(path: Path) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheets = [_read_sheet(book, meta) for meta in book.sheets_metadata]
+        sheets = [s for s in (_read_sheet(book, meta) for meta in book.sheets_metadata) if s is not None]
+        package = read_package(path)
     except python_calamine.PasswordError:
         raise InputError(path, "the workbook is encrypted; remove its password in Excel and run again") from None
-    except Exception:  # calamine raises a handful of types for broken files; all mean the same to a clerk
+    except Exception:  # calamine and the package reader raise many types for broken files; all mean the same here
         raise InputError(
             path,
             "not a readable Excel workbook (corrupt, truncated or another format); open it in Excel and save as .xlsx",
         ) from None
-    return Workbook(path, "excel", [s for s in sheets if s is not None])
+    for sheet in sheets:
+        if sheet.name in package.sheets:
+            sheet.widths = package.sheets[sheet.name].widths
+            sheet.hidden_columns = package.sheets[sheet.name].hidden_columns
+    return Workbook(path, "excel", sheets, package=package)
 
 
 def _read_sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMetadata) -> Sheet | None:

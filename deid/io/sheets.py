@@ -1,4 +1,4 @@
-"""What a reader hands on: a workbook of sheets, each a grid of cell texts."""
+"""What a reader hands on: a workbook of sheets, each a grid of cell texts; Excel cell references."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from deid.io.package import Package
 
 
 @dataclass
@@ -17,6 +19,7 @@ class Sheet:
     widths: dict[int, float] = field(default_factory=dict)
     hidden: bool = False
     rounded: dict[int, int] = field(default_factory=dict)  # column → numbers Excel stored with ≥ 16 digits (rounded)
+    hidden_columns: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -27,9 +30,38 @@ class Workbook:
     encoding: str | None = None  # CSV only
     delimiter: str = ","
     newline: str = "\r\n"
+    package: Package = field(default_factory=Package)  # what an Excel package carries besides cell values
 
 
 @dataclass
 class PublishedSheet:
     source: Sheet
     grid: pd.DataFrame  # published cell texts; its column labels are the input column numbers it keeps
+
+
+def column_letter(index: int) -> str:
+    """Excel's letters for a 0-based column number.
+
+    >>> column_letter(0), column_letter(25), column_letter(27)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def column_number(reference: str) -> int:
+    """The 0-based column number of a cell reference or column letters.
+
+    >>> column_number('A'), column_number('AB12')
+    (0, 27)
+    """
+    number = 0
+    for letter in reference:
+        if not letter.isalpha():
+            break
+        number = number * 26 + ord(letter.upper()) - 64
+    return number - 1
