@@ -39,7 +39,9 @@ def test_function_survives_junk(function):
         try:
             function(junk)
         except ValueError as error:
-            assert function.__name__ in MAY_REFUSE or function.__name__.startswith("validate_"), f"{function.__name__} refused {junk!r:.20}"
+            assert function.__name__ in MAY_REFUSE or function.__name__.startswith("validate_"), (
+                f"{function.__name__} refused {junk!r:.20}"
+            )
             assert str(junk) not in str(error) or len(str(junk)) < 3
 
 
