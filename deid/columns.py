@@ -101,6 +101,11 @@ def _is_free_text(value: str) -> bool:
     return len(value) >= 12 and re.search(r"[\u4e00-\u9fff]", value) is not None
 
 
+def _is_address(value: str) -> bool:
+    # Detail below the village, and no sentence: a note that mentions an address is free text.
+    return address.has_detail(value) and address.is_plausible(value) and not re.search(r"[，。；！？,;]", value)
+
+
 def _is_id_like(value: str) -> bool:
     return id_card.is_plausible(value) or is_scientific_id(value)
 
@@ -155,7 +160,7 @@ COLUMN_TYPES: dict[str, ColumnType] = {
         ColumnType("address", "住址", "CN_ADDRESS",
                    ("家庭住址", "现住址", "户籍地址", "住址", "地址", "居住地址", "家庭地址", "通讯地址",
                     "户籍所在地", "居住地", "现居住地", "详细地址", "家庭详细住址", "联系地址", "户籍地"),
-                   address.is_plausible),
+                   _is_address),
         ColumnType("birth_date", "出生日期", "BIRTH_DATE", ("出生日期", "出生年月", "出生年月日", "生日")),
         ColumnType("free_text", "说明文字", None,
                    ("备注", "救助事由", "受灾情况", "致贫原因", "情况说明", "说明", "申请理由", "困难情况",

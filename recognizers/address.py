@@ -155,6 +155,7 @@ _GROUP_NAME = re.compile(rf"{_NAME_CHAR}{{1,4}}")
 _NOT_A_GROUP = re.compile(r".*(?:小|工作|领导|评议|调查|核查|专项|互助|帮扶|巡查|督导|验收|考察|专家|评审|审核)")
 _DETAIL_MARK = re.compile(rf"{_NUMBERED}|{_ROAD.pattern}|{_ESTATE_SUFFIX}|{_NAME_CHAR}(?<!小)(?:组|屯)", re.IGNORECASE)
 _NEVER_PUBLISHED = re.compile(r"\d|组|号|栋|幢|单元|室|小区")
+_HAN_TEXT = re.compile(r"[\u4e00-\u9fff]")
 _VILLAGE_END = re.compile(r"(?:村|社区|嘎查|居委会|村委会|委员会)$")
 
 
@@ -313,10 +314,24 @@ def generalize(address: object, level: str = "village") -> str:
     return "" if _NEVER_PUBLISHED.search(general) else general
 
 
+# 文号 (闽市监罚〔2024〕37号) end in 号 like house numbers; they are document references, never addresses.
+_DOC_NUMBER = re.compile(r"[〔\[（(【]\s*(?:19|20)\d{2}\s*[〕\]）)】]\s*第?\s*\d+\s*号")
+
+
+def _address_text(address: object) -> str:
+    """The compact text with document numbers taken out; empty when no Han character is left (dates, amounts)."""
+    text = _DOC_NUMBER.sub("", compact(address))
+    return text if _HAN_TEXT.search(text) else ""
+
+
 def has_detail(address: object) -> bool:
-    """Whether the address goes below the village: a 组, 屯, road, 号, 小区, 栋, 单元, 室 …"""
-    text = compact(address)
-    return _DETAIL_MARK.search(text[_chain(text).tail :]) is not None
+    """Whether the address goes below the village: a 组, 屯, road, 号, 小区, 栋, 单元, 室 …
+
+    >>> has_detail('双河村3组12号'), has_detail('2024-11-07'), has_detail('闽市监罚〔2024〕37号')
+    (True, False, False)
+    """
+    text = _address_text(address)
+    return bool(text) and _DETAIL_MARK.search(text[_chain(text).tail :]) is not None
 
 
 def _detail_weight(detail: str) -> int:
@@ -328,7 +343,7 @@ def is_plausible(address: object) -> bool:
     """Whether the value looks like an address: detail below the village under some administrative level
     (or two detail parts: ``3组12号``, ``解放路12号``), or a full address down to the township or village.
     """
-    text = compact(address)
+    text = _address_text(address)
     if not text or len(text) > _MAX_LENGTH:
         return False
     chain = _chain(text)

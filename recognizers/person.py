@@ -75,7 +75,9 @@ CUE_WORDS = tuple(
         """户主 申请人 联系人 其子 其女 其妻 其夫 其父 其母 家属 监护人 制表人 审核人 经办人 负责人 领款人
         代领人 受助人 救助对象 捐赠人 法定代表人 填报人 村干部 帮扶责任人 帮扶人 帮扶干部 姓名 户名 持卡人
         收款人 领取人 签收人 审批人 复核人 经手人 代理人 委托人 承办人 责任人 本人 配偶 丈夫 妻子 儿子 女儿
-        长子 次子 长女 次女 孙子 孙女 患者 学生 儿童 孤儿 老人 主任 书记 村长 组长 会计 网格员""".split(),
+        长子 次子 长女 次女 孙子 孙女 患者 学生 儿童 孤儿 老人 主任 书记 村长 组长 会计 网格员
+        侄子 侄女 外甥 外甥女 外孙 外孙女 儿媳 女婿 之妻 之子 之女 之夫 之父 之母 母亲 父亲 哥哥 弟弟 姐姐 妹妹
+        爷爷 奶奶 祖父 祖母 岳父 岳母 继子 继女 养子 养女""".split(),
         key=len,
         reverse=True,
     )
@@ -129,6 +131,8 @@ _PLACE_WORDS = re.compile(
     "幼儿园|中心|政府|大道|广场|小区|花园|公园|大厦|山|河|湖|江|桥|井|楼|寺|庙|宫|港|湾|岛"
 )
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+# Tags of dictionary words that are also given to people: place and plain nouns (黄海, 时光), never verbs.
+_CUED_WORD_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nz", "n"})
 # jieba's tags for Chinese persons (nrt marks transliterated foreign names).
 _PERSON_TAGS = frozenset({"nr", "nrfg"})
 # jieba tags many everyday words as names (张贴, 白银, 孙女); a frequent dictionary word is no unknown person.
@@ -380,7 +384,21 @@ def _is_name_at(text: str, start: int, end: int, window: list[_Token]) -> bool:
 def _han_name_end(text: str, start: int, surname: str) -> int | None:
     window = _window(text, start)
     ends = _name_ends(text, start + len(surname))
-    return next((end for end in ends if _is_name_at(text, start, end, window)), None)
+    found = next((end for end in ends if _is_name_at(text, start, end, window)), None)
+    if found is None:
+        # Right after a cue word a name that is also a word (其子黄海在读) is still a name when a stop closes it.
+        found = next((end for end in ends if _stop_length(text, end) and _is_cued_word_name(text[start:end])), None)
+    return found
+
+
+def _is_cued_word_name(name: str) -> bool:
+    """A word that also names people (黄海, 时光, 叶子): one noun-like dictionary word, no function-word surname."""
+    if not 2 <= len(name) <= 3 or name in NON_NAMES or _PLACE_SUFFIX.search(name):
+        return False
+    if split_name(name)[0] in FUNCTION_WORD_SURNAMES:
+        return False
+    tokens = _tokens(name, hmm=False)
+    return len(tokens) == 1 and tokens[0][3] in _CUED_WORD_TAGS
 
 
 def _last_part_end(text: str, start: int) -> int | None:

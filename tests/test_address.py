@@ -193,7 +193,7 @@ def test_generalize(value: str, level: str, general: str) -> None:
         ("双河村村民委员会", False, False, False),
         ("双河村卫生室", False, False, False),
         ("双河村村民小组", False, False, False),
-        ("〔2024〕12号", True, False, False),
+        ("〔2024〕12号", False, False, False),
         ("第3号", True, False, False),
         ("2024年3月5日", False, False, False),
         ("1234.56元", False, False, False),
