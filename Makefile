@@ -22,6 +22,7 @@ run: $(STAMP)
 	done
 
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null) || echo "chromium not installed; the report screenshot test will be skipped"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest -q
 

@@ -23,6 +23,7 @@ from deid.errors import DeidError, OutputError
 from deid.fingerprint import Fingerprinter, load_or_create_key
 from deid.io import SUFFIXES, PublishedSheet, output_name, read_workbook, write_atomically, write_published
 from deid.policy import Pipeline, load_pipeline
+from deid.report import build_report
 from deid.text import TextRedactor
 from deid.transform import SheetTransformer
 
@@ -246,6 +247,7 @@ def run(
         if on_file:
             on_file(file_report)
     write_manifest(report, out_dir / "manifest.json")
+    build_report(out_dir)
     return report
 
 
