@@ -27,7 +27,7 @@ SCORE_THRESHOLD = 0.3
 
 _CUES = sorted({*person.PersonRecognizer.CONTEXT, *address.AddressRecognizer.CONTEXT}, key=len, reverse=True)
 PREFILTER = re.compile(
-    r"\d(?:[ \-]?\d){4,}"  # any run of 5+ digits: IDs, phones, cards, landlines, certificates
+    r"\d(?:[ \-]?\d){6,}"  # a run of 7+ digits: IDs, phones, local landlines, cards, certificates
     r"|@"
     r"|[A-Za-z]\d{6,}"  # passports, travel permits
     r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Za-z]"  # licence plates

@@ -455,8 +455,11 @@ def _name_after_cue(text: str, start: int) -> tuple[int, float] | None:
 
 def _cued_names(text: str) -> list[NameSpan]:
     """Names right after a cue word (户主张三丰), and the names listed after them (家属张三、李四)."""
-    spans = []
+    spans: list[NameSpan] = []
     for cue in _CUE_AT.finditer(text):
+        # A cue inside a name already found is part of that name (户主任凤: 主任 is no cue here).
+        if spans and cue.start(1) < spans[-1].end:
+            continue
         start = _AFTER_CUE.match(text, cue.end(1)).end()
         found = _name_after_cue(text, start)
         while found:
