@@ -12,7 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 import xlsxwriter
-from conftest import audit_records, published_text
+from conftest import audit_records
 from typer.testing import CliRunner
 
 from deid.check import Checker
@@ -64,7 +64,7 @@ def leaky(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def published_leaky(leaky, key_file):
-    path, secrets, folder = leaky
+    path, _, folder = leaky
     report = run([path], "dibao", folder / "out", key_file)
     return report, folder / "out"
 
