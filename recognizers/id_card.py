@@ -141,13 +141,18 @@ def mask(number: object, keep_first: int = 6, keep_last: int = 4, char: str = "*
 # `\b` is useless here because CJK characters count as word characters.
 _SEP = r"[ \-]?"
 _STRICT_18 = (
-    r"(?<![0-9A-Za-z])[1-9]\d{5}" + _SEP + r"(?:18|19|20)\d{2}" + _SEP + r"(?:0[1-9]|1[0-2])" + _SEP
-    + r"(?:0[1-9]|[12]\d|3[01])" + _SEP + r"\d{3}[0-9Xx](?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])[1-9]\d{5}"
+    + _SEP
+    + r"(?:18|19|20)\d{2}"
+    + _SEP
+    + r"(?:0[1-9]|1[0-2])"
+    + _SEP
+    + r"(?:0[1-9]|[12]\d|3[01])"
+    + _SEP
+    + r"\d{3}[0-9Xx](?![0-9A-Za-z])"
 )
 _LOOSE_18 = r"(?<![0-9A-Za-z])[1-9](?:" + _SEP + r"\d){16}" + _SEP + r"[0-9Xx](?![0-9A-Za-z])"
-_LEGACY_15 = (
-    r"(?<![0-9A-Za-z])[1-9]\d{5}" + _SEP + r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"
-)
+_LEGACY_15 = r"(?<![0-9A-Za-z])[1-9]\d{5}" + _SEP + r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"
 
 
 class IdCardRecognizer(PatternRecognizer):

@@ -173,3 +173,37 @@ def test_check_names_the_place_with_the_value_masked(tmp_path):
     assert result.exit_code == 1
     assert "B2" in result.output and "CN_ID_CARD" in result.output and id_card not in result.output
     assert f"{id_card[:6]}********{id_card[-4:]}" in result.output
+
+
+def test_pivot_caches_external_links_and_embeddings_are_removed_and_checked(tmp_path, key_file):
+    people = People(77)
+    id_card = people.id_card(COUNTY)
+    source = write_xlsx(dibao_roster(4, seed=77), tmp_path / "plain.xlsx")
+    leaky = tmp_path / "in" / "pivot.xlsx"
+    leaky.parent.mkdir()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(leaky, "w") as copy:
+        for item in original.infolist():
+            copy.writestr(item, original.read(item))
+        records = f'<pivotCacheRecords xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><r><s v="{id_card}"/></r></pivotCacheRecords>'
+        copy.writestr(
+            "xl/pivotCache/pivotCacheDefinition1.xml",
+            '<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+        )
+        copy.writestr("xl/pivotCache/pivotCacheRecords1.xml", records)
+        copy.writestr(
+            "xl/externalLinks/externalLink1.xml",
+            '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+        )
+        copy.writestr("xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0")
+    found = Checker().check(leaky)
+    assert any(
+        f.place == "文件部件 xl/pivotCache/pivotCacheRecords1.xml" and f.entity == "CN_ID_CARD" for f in found.findings
+    )
+    report = run([leaky], "dibao", tmp_path / "out", key_file)
+    assert report.files[0].status == "published"
+    actions = [r["action"] for r in audit_records(tmp_path / "out" / "pivot.audit.jsonl")]
+    assert actions.count("remove_pivot_cache") == 1
+    assert actions.count("remove_external_link") == 1
+    assert actions.count("remove_embedded_object") == 1
+    with zipfile.ZipFile(tmp_path / "out" / "pivot.xlsx") as archive:
+        assert not [n for n in archive.namelist() if "pivot" in n or "external" in n or "embeddings" in n]

@@ -189,3 +189,41 @@ def test_pipelines_command_lists_and_explains(tmp_path):
     assert listing.exit_code == 0 and "dibao" in listing.output and "城乡最低生活保障对象名单" in listing.output
     detail = CliRunner().invoke(app, ["pipelines", "低保"])
     assert detail.exit_code == 0 and "保留前 6 位和后 4 位" in detail.output and "整列删除" in detail.output
+
+
+def test_user_policy_pseudonymizes_stably_across_files_and_replaces(tmp_path, key_file):
+    policy = tmp_path / "mine.yaml"
+    policy.write_text(
+        "name: mine\nextends: dibao\ncolumns:\n  person_name: pseudonymize\n  address: {action: replace, value: 本村}\n",
+        "utf-8",
+    )
+    roster = dibao_roster(6, seed=12)
+    first = write_csv(roster, tmp_path / "in" / "a.csv")
+    second = write_csv(roster, tmp_path / "in" / "b.csv")
+    run([first, second], str(policy), tmp_path / "out", key_file)
+    rows_a, rows_b = published_rows(tmp_path / "out" / "a.csv"), published_rows(tmp_path / "out" / "b.csv")
+    names_a = [r[1] for r in rows_a[2:8]]
+    assert names_a == [r[1] for r in rows_b[2:8]]
+    assert all(n.startswith("P-") and len(n) == 10 for n in names_a)
+    assert {r[3] for r in rows_a[2:8]} == {"本村"}
+    actions = {r["action"] for r in audit_records(tmp_path / "out" / "a.audit.jsonl")}
+    assert {"pseudonymize", "replace"} <= actions
+    other_key = tmp_path / "other.key"
+    run([first], str(policy), tmp_path / "other", other_key)
+    assert [r[1] for r in published_rows(tmp_path / "other" / "a.csv")[2:8]] != names_a
+
+
+def test_column_widths_are_kept(tmp_path, key_file):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "金额", "备注"])
+    sheet.append(["孙悟", 100, "无"])
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["C"].width = 40
+    source = tmp_path / "in" / "widths.xlsx"
+    source.parent.mkdir()
+    book.save(source)
+    run([source], "default", tmp_path / "out", key_file)
+    published = openpyxl.load_workbook(tmp_path / "out" / "widths.xlsx").active
+    assert abs(published.column_dimensions["A"].width - 14) < 0.01
+    assert abs(published.column_dimensions["C"].width - 40) < 0.01

@@ -119,7 +119,16 @@ def _write_sheet(worksheet, published: PublishedSheet, date_format) -> None:
             worksheet.merge_range(first_row, first_col, last_row, last_col, grid.iat[first_row, first_col])
     for c, column in enumerate(kept):
         if column in source.widths:
-            worksheet.set_column(c, c, source.widths[column])
+            worksheet.set_column(c, c, _character_width(source.widths[column]))
+
+
+def _character_width(stored: float) -> float:
+    """The width to give xlsxwriter so that it stores ``stored`` again: it adds the default font's padding.
+
+    >>> round(_character_width(14.7109375), 2)
+    14.0
+    """
+    return max(0.0, stored - 5 / 7) if stored > 1 + 5 / 7 else stored / (1 + 5 / 7)
 
 
 def _write_native(worksheet, r: int, c: int, value: object, date_format) -> None:

@@ -161,11 +161,20 @@ def _scan_defined_names(archive: zipfile.ZipFile, package: Package) -> None:
         package.removals.append(Removal("remove_defined_name", "hygiene:defined_name", None, None, _text(element)))
 
 
+def _part_text(root: ElementTree.Element) -> str:
+    """Text and attribute values of a part: pivot caches and external links keep their values in ``v=""``."""
+    pieces = []
+    for element in root.iter():
+        pieces += [value for value in element.attrib.values() if not value.startswith(("http:", "https:"))]
+        pieces += [t for t in (element.text, element.tail) if t]
+    return " ".join(p.strip() for p in pieces if p.strip())
+
+
 def _collect_texts(archive: zipfile.ZipFile, package: Package) -> None:
     for part in archive.namelist():
         if _TEXT_PARTS.fullmatch(part) and not part.startswith(("xl/comments", "xl/threadedComments")):
             with archive.open(part) as handle:
-                text = " ".join(t.strip() for t in ElementTree.parse(handle).getroot().itertext() if t.strip())
+                text = _part_text(ElementTree.parse(handle).getroot())
             if text:
                 package.texts.append((part, text, None))
 
