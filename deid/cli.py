@@ -64,6 +64,12 @@ def run(
         report = run_batch(inputs, pipeline, out_dir, key_file, on_file=on_file, jobs=jobs)
     except DeidError as error:
         raise _fail(error) from None
+    except KeyboardInterrupt:
+        err.print(
+            f"deid: interrupted; no partial file is left in {out_dir}; run the same command again to finish",
+            markup=False,
+        )
+        raise typer.Exit(130) from None
     finally:
         if progress:
             progress.stop()

@@ -208,6 +208,9 @@ def check_output_folder(out_dir: Path, inputs: list[Path]) -> None:
         raise OutputError(
             f"{out_dir}: cannot create the output folder ({error.strerror}); choose another --out"
         ) from None
+    # A run killed midway leaves its temporary files (never a published name); they go before this run starts.
+    for stale in out.rglob(".*.part"):
+        stale.unlink(missing_ok=True)
     probe = out / ".deid-write-test"
     try:
         probe.write_bytes(b"")
@@ -241,6 +244,11 @@ def run(
         [],
     )
     items, refused = plan_outputs(inputs, out_dir)
+    beside = next((source for source, _ in items if source.parent == out_dir.resolve()), None)
+    if beside is not None:
+        raise OutputError(
+            f"{out_dir}: --out is the folder of the input {beside.name}; choose a separate folder for published files"
+        )
     report.files += refused
     for file_report in _publish_all(pipeline, fingerprint, items, out_dir, jobs):
         report.files.append(file_report)
