@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from deid.io import write_atomically
 from deid.transform import AUDIT_FIELDS
 
 
@@ -31,30 +30,38 @@ def workbook_record(
     return pd.DataFrame([record], columns=list(AUDIT_FIELDS)).astype({"row": "Int64"})
 
 
-def audit_lines(frames: list[pd.DataFrame]) -> str:
-    """The JSONL text of all records, in order."""
-    frames = [f for f in frames if len(f)]
-    if not frames:
+def audit_lines(frame: pd.DataFrame) -> str:
+    """The JSONL text of a frame of records, in order."""
+    if not len(frame):
         return ""
-    records = pd.concat(frames, ignore_index=True)
-    text = records.to_json(orient="records", lines=True, force_ascii=False, double_precision=4)
+    text = frame.to_json(orient="records", lines=True, force_ascii=False, double_precision=4)
     return text if text.endswith("\n") else text + "\n"
 
 
-def write_audit(frames: list[pd.DataFrame], target: Path) -> int:
-    """Write the audit log atomically; return the number of records."""
-    text = audit_lines(frames)
-    write_atomically(target, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-    return text.count("\n")
-
-
-def action_counts(frames: list[pd.DataFrame]) -> dict[str, dict[str, int]]:
+def action_counts(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
     """How many records per entity and action, for the manifest and the report."""
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return {}
-    records = pd.concat(frames, ignore_index=True).fillna({"entity": "-"})
     counts: dict[str, dict[str, int]] = {}
-    for (entity, action), n in records.groupby(["entity", "action"], sort=True).size().items():
+    if not len(frame):
+        return counts
+    for (entity, action), n in frame.fillna({"entity": "-"}).groupby(["entity", "action"], sort=True).size().items():
         counts.setdefault(str(entity), {})[str(action)] = int(n)
     return counts
+
+
+class AuditWriter:
+    """Appends records to an audit log as they come, block by block, and counts them."""
+
+    def __init__(self, target: Path) -> None:
+        self._handle = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.records = 0
+        self.counts: dict[str, dict[str, int]] = {}
+
+    def write(self, frame: pd.DataFrame) -> None:
+        self._handle.write(audit_lines(frame))
+        self.records += len(frame)
+        for entity, actions in action_counts(frame).items():
+            for action, n in actions.items():
+                self.counts.setdefault(entity, {})[action] = self.counts.get(entity, {}).get(action, 0) + n
+
+    def close(self) -> None:
+        self._handle.close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +25,9 @@ import pandas as pd
 from deid.columns import COLUMN_TYPES
 from deid.errors import DeidError
 from deid.fingerprint import Fingerprinter
-from deid.io import Sheet, read_workbook
+from deid.io import Sheet, Workbook, use_workbook
 from deid.io.package import Package
-from deid.io.sheets import column_letter, column_number
+from deid.io.sheets import column_letter
 from deid.operators import ENTITY_MODULES, mask_value
 from deid.policy import Pipeline, load_pipeline
 from deid.profile import ColumnProfile
@@ -41,6 +42,7 @@ PERSONAL_ENTITIES = frozenset(
 # Health, disability and birth-date columns have no shape to test: any value in them is personal.
 _ANY_VALUE = frozenset({"DIAGNOSIS", "DISABILITY", "BIRTH_DATE"})
 _TEXT_CHUNK = 2000
+MAX_LISTED = 200  # a raw roster has a finding in every row; the first ones say enough
 _MASKED_ONLY = re.compile(r"[*＊\s]*")
 
 
@@ -55,16 +57,23 @@ class Finding:
 @dataclass
 class CheckResult:
     file: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the first MAX_LISTED
+    count: int = 0  # all findings
     error: str | None = None
 
     @property
     def passed(self) -> bool:
-        return self.error is None and not self.findings
+        return self.error is None and not self.count
+
+    def add(self, finding: Finding) -> None:
+        self.count += 1
+        if len(self.findings) < MAX_LISTED:
+            self.findings.append(finding)
 
     def summary(self) -> dict:
         """For the manifest and the report: masked values only."""
-        return {"passed": self.passed, "error": self.error, "findings": [dataclasses.asdict(f) for f in self.findings]}
+        listed = [dataclasses.asdict(f) for f in self.findings]
+        return {"passed": self.passed, "error": self.error, "count": self.count, "findings": listed}
 
 
 class Checker:
@@ -79,48 +88,57 @@ class Checker:
 
     def check(self, path: Path, pipeline: Pipeline | None = None) -> CheckResult:
         """Check one file; ``pipeline`` (else the one named by a manifest beside the file) allows its kept names."""
-        result = CheckResult(str(path))
         try:
-            workbook = read_workbook(path)
             allowed = _allowed_types(pipeline or _manifest_pipeline(path))
+            return use_workbook(path, lambda workbook: self._check_workbook(workbook, allowed))
         except DeidError as error:
-            result.error = str(error)
-            return result
+            return CheckResult(str(path), error=str(error))
+
+    def _check_workbook(self, workbook: Workbook, allowed: set[str]) -> CheckResult:
+        result = CheckResult(str(workbook.path))
         for sheet in workbook.sheets:
-            result.findings += self._check_sheet(dataclasses.replace(sheet, hidden_columns=set()), allowed)
-        result.findings += self._check_package(workbook.package)
+            for finding in self._check_sheet(dataclasses.replace(sheet, hidden_columns=set()), allowed):
+                result.add(finding)
+        for finding in self._check_package(workbook.package):
+            result.add(finding)
         return result
 
-    def _check_sheet(self, sheet: Sheet, allowed: set[str]) -> list[Finding]:
-        outcome = self.transformer.transform(sheet)
-        types = {column_letter(p.index): p.type for p in outcome.profiles}
-        findings = []
-        for record in outcome.records.itertuples(index=False):
+    def _check_sheet(self, sheet: Sheet, allowed: set[str]) -> Iterator[Finding]:
+        """Findings block by block, so that checking a large file needs no more memory than publishing it."""
+        plan = self.transformer.plan(sheet)
+        types = {column_letter(p.index): p.type for p in plan.profiles}
+        dropped = [p for p in plan.profiles if p.index not in plan.kept and p.type not in allowed]
+        for block in sheet.chunks():
+            outcome = self.transformer.transform_chunk(plan, block)
+            yield from self._record_findings(sheet.name, outcome.records, types, allowed)
+            for profile in dropped:
+                entity = COLUMN_TYPES[profile.type].entity
+                if entity in PERSONAL_ENTITIES:
+                    yield from self._dropped_column(sheet.name, block, profile, entity, plan.layout.body_start)
+
+    @staticmethod
+    def _record_findings(
+        sheet: str | None, records: pd.DataFrame, types: dict[str, str], allowed: set[str]
+    ) -> Iterator[Finding]:
+        for record in records.itertuples(index=False):
             letters = re.match(r"[A-Z]+", record.cell).group(0)
             entities = [e for e in str(record.entity).split("+") if e in PERSONAL_ENTITIES]
             # In an allowed column the column rule's own re-masking is no finding; identifiers found inside are.
             by_column_rule = ":columns." in str(record.rule)
-            if not entities or (types.get(letters) in allowed and (by_column_rule or entities == ["PERSON"])):
-                continue
-            if pd.isna(record.row):
-                profile = outcome.profiles[column_number(letters)]
-                findings += self._dropped_column(sheet, profile, entities[0], outcome.layout.body_start)
-            else:
-                findings.append(Finding(sheet.name, record.cell, "+".join(entities), str(record.published)))
-        return findings
+            if entities and not (types.get(letters) in allowed and (by_column_rule or entities == ["PERSON"])):
+                yield Finding(sheet, record.cell, "+".join(entities), str(record.published))
 
-    def _dropped_column(self, sheet: Sheet, profile: ColumnProfile, entity: str, body_start: int) -> list[Finding]:
+    def _dropped_column(
+        self, sheet: str | None, block: pd.DataFrame, profile: ColumnProfile, entity: str, body_start: int
+    ) -> Iterator[Finding]:
         module = ENTITY_MODULES.get(entity)
-        findings = []
-        for row, value in sheet.grid[profile.index].iloc[body_start:].items():
-            if not str(value).strip():
-                continue
+        values = block[profile.index]
+        for row, value in values[(values.index >= body_start) & (values.str.strip() != "")].items():
+            place = f"{column_letter(profile.index)}{row + 1}"
             if entity in _ANY_VALUE and not _MASKED_ONLY.fullmatch(value):
-                findings.append(Finding(sheet.name, f"{column_letter(profile.index)}{row + 1}", entity, "***"))
+                yield Finding(sheet, place, entity, "***")
             elif module is not None and module.is_plausible(value):
-                masked = mask_value(value, entity, self.default.text.get(entity, self.default.columns["other"]))
-                findings.append(Finding(sheet.name, f"{column_letter(profile.index)}{row + 1}", entity, masked))
-        return findings
+                yield Finding(sheet, place, entity, mask_value(value, entity, self.default.text[entity]))
 
     def _check_package(self, package: Package) -> list[Finding]:
         findings = []

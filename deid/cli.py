@@ -154,11 +154,13 @@ def check(files: Annotated[list[Path], typer.Argument(help="要公开的文件�
         failed |= not result.passed
         if result.error:
             err.print(f"✗ {result.error}", markup=False)
-        elif result.findings:
-            out.print(f"✗ {path.name}：发现 {len(result.findings)} 处个人信息", markup=False)
+        elif result.count:
+            out.print(f"✗ {path.name}：发现 {result.count} 处个人信息", markup=False)
             for finding in result.findings:
                 where = f"{finding.sheet}!{finding.place}" if finding.sheet else finding.place
                 out.print(f"  {where}  {finding.entity}  {finding.masked}", markup=False)
+            if result.count > len(result.findings):
+                out.print(f"  ……另有 {result.count - len(result.findings)} 处未列出", markup=False)
         else:
             out.print(f"✓ {path.name}：未发现个人信息", markup=False)
     raise typer.Exit(1 if failed else 0)

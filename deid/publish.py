@@ -14,18 +14,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from deid import __version__
-from deid.audit import action_counts, sheet_records, workbook_record, write_audit
+from deid.audit import AuditWriter, sheet_records, workbook_record
 from deid.check import Checker
 from deid.errors import DeidError, OutputError
 from deid.fingerprint import Fingerprinter, load_or_create_key
-from deid.io import SUFFIXES, PublishedSheet, output_name, read_workbook, write_atomically, write_published
+from deid.io import SUFFIXES, Sheet, Workbook, atomic_output, open_writer, output_name, use_workbook, write_atomically
 from deid.policy import Pipeline, load_pipeline
 from deid.report import build_report
 from deid.text import TextRedactor
-from deid.transform import SheetTransformer
+from deid.transform import SheetPlan, SheetTransformer
 
 
 @dataclass
@@ -46,6 +44,7 @@ class SheetReport:
     header_rows: list[int]  # 1-based, as in Excel
     text_rows: int
     columns: list[ColumnReport]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -149,28 +148,10 @@ class Publisher:
 
     def _publish(self, source: Path, relative: Path, out_dir: Path, report: FileReport) -> None:
         report.input_sha256 = sha256_file(source)
-        workbook = read_workbook(source)
-        label = source.name
-        frames = [
-            workbook_record(label, r.sheet, r.action, r.rule, r.cell, self.fingerprint(r.value) if r.value else None)
-            for r in workbook.package.removals
-        ]
-        published: list[PublishedSheet] = []
-        for sheet in workbook.sheets:
-            if sheet.hidden:
-                frames.append(workbook_record(label, sheet.name, "remove_sheet", "hygiene:hidden_sheet"))
-                continue
-            outcome = self.transformer.transform(sheet)
-            frames.append(sheet_records(outcome.records, label, sheet.name))
-            published.append(PublishedSheet(sheet, outcome.grid))
-            report.sheets.append(_sheet_report(sheet.name, sheet.grid, outcome, self.pipeline))
-            report.warnings += outcome.warnings
-        target = out_dir / relative
-        write_published(workbook, published, target)
-        report.records = write_audit(frames, out_dir / audit_name(relative))
+        target, audit_target = out_dir / relative, out_dir / audit_name(relative)
+        use_workbook(source, lambda workbook: self._write(workbook, target, audit_target, report))
         report.output, report.audit = str(relative), str(audit_name(relative))
         report.output_sha256 = sha256_file(target)
-        report.counts = action_counts(frames)
         gate = self.checker.check(target, self.pipeline)
         report.check = gate.summary()
         if not gate.passed:
@@ -181,19 +162,51 @@ class Publisher:
                 else gate.error
             )
             raise DeidError(
-                f"{source.name}: the published copy failed deid check ({len(gate.findings)} finding(s), {where}); nothing was published for it"
+                f"{source.name}: the published copy failed deid check ({gate.count} finding(s), {where}); nothing was published for it"
             )
         report.status = "published"
 
+    def _write(self, workbook: Workbook, target: Path, audit_target: Path, report: FileReport) -> None:
+        """Transform ``workbook`` block by block into the published copy and its audit log (both atomic)."""
+        label = workbook.path.name
+        report.sheets, report.warnings = [], []
+        with atomic_output(target) as published, atomic_output(audit_target) as log:
+            writer, audit = open_writer(workbook, published), AuditWriter(log)
+            try:
+                for r in workbook.package.removals:
+                    fingerprint = self.fingerprint(r.value) if r.value else None
+                    audit.write(workbook_record(label, r.sheet, r.action, r.rule, r.cell, fingerprint))
+                for sheet in workbook.sheets:
+                    if sheet.hidden:
+                        audit.write(workbook_record(label, sheet.name, "remove_sheet", "hygiene:hidden_sheet"))
+                        continue
+                    report.sheets.append(self._write_sheet(sheet, label, writer, audit))
+                    report.warnings += report.sheets[-1].warnings
+            finally:
+                writer.close()
+                audit.close()
+        report.records, report.counts = audit.records, audit.counts
 
-def _sheet_report(name: str | None, grid: pd.DataFrame, outcome, pipeline: Pipeline) -> SheetReport:
+    def _write_sheet(self, sheet: Sheet, label: str, writer, audit: AuditWriter) -> SheetReport:
+        plan = self.transformer.plan(sheet)
+        audit.write(sheet_records(self.transformer.dropped_records(plan), label, sheet.name))
+        writer.start_sheet(sheet)
+        rows = text_rows = 0
+        for block in sheet.chunks():
+            outcome = self.transformer.transform_chunk(plan, block)
+            writer.write(outcome.grid)
+            audit.write(sheet_records(outcome.records, label, sheet.name))
+            rows, text_rows = rows + len(block), text_rows + outcome.text_rows
+        return _sheet_report(sheet.name, rows, plan, text_rows, self.pipeline)
+
+
+def _sheet_report(name: str | None, rows: int, plan: SheetPlan, text_rows: int, pipeline: Pipeline) -> SheetReport:
     columns = [
         ColumnReport(p.header, p.type, p.title, p.typed_by, p.evidence, rule.action, rule.origin)
-        for p, rule in ((p, pipeline.columns[p.type]) for p in outcome.profiles)
+        for p, rule in zip(plan.profiles, plan.rules)
     ]
-    header_rows = [r + 1 for r in outcome.layout.header_rows]
-    body_rows = len(grid) - outcome.layout.body_start
-    return SheetReport(name, body_rows, header_rows, outcome.text_row_count, columns)
+    body_rows = rows - plan.layout.body_start
+    return SheetReport(name, body_rows, [r + 1 for r in plan.layout.header_rows], text_rows, columns, plan.warnings)
 
 
 def check_output_folder(out_dir: Path, inputs: list[Path]) -> None:

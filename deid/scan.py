@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from deid.columns import COLUMN_TYPES
 from deid.fingerprint import Fingerprinter
-from deid.io import Sheet, read_workbook
-from deid.io.sheets import column_letter
+from deid.io import Sheet, use_workbook
+from deid.io.sheets import column_number
+from deid.operators import ENTITY_MODULES
 from deid.policy import load_pipeline
 from deid.text import TextRedactor
 from deid.transform import SheetTransformer
@@ -45,33 +49,47 @@ class Scanner:
         self.transformer = SheetTransformer(pipeline, TextRedactor(pipeline.text, fingerprint), fingerprint)
 
     def scan(self, path: Path) -> list[SheetScan]:
-        workbook = read_workbook(path)
-        return [self._scan_sheet(path.name, sheet) for sheet in workbook.sheets]
+        return use_workbook(path, lambda workbook: [self._scan_sheet(path.name, sheet) for sheet in workbook.sheets])
 
     def _scan_sheet(self, file: str, sheet: Sheet) -> SheetScan:
-        grid, name = sheet.grid, sheet.name
-        outcome = self.transformer.transform(sheet)
-        records = outcome.records
-        body = grid.iloc[outcome.layout.body_start :]
-        letters = records["cell"].str.extract(r"^([A-Z]+)", expand=False)
-        columns = []
-        for profile in outcome.profiles:
-            mine = records[(letters == column_letter(profile.index)) & records["row"].notna()]
-            findings: dict[str, int] = {}
-            for entity in mine["entity"].dropna():
+        """Profile from the first rows, counts over every block of the sheet."""
+        plan = self.transformer.plan(sheet)
+        findings: dict[int, dict[str, int]] = {p.index: {} for p in plan.profiles}
+        cells = dict.fromkeys(findings, 0)
+        rows = 0
+        for block in sheet.chunks():
+            body = block.loc[block.index >= plan.layout.body_start]
+            rows += len(body)
+            for column in cells:
+                cells[column] += int((body[column].str.strip() != "").sum())
+            records = self.transformer.transform_chunk(plan, block).records
+            for cell, entity in zip(records["cell"], records["entity"]):
+                counts = findings[column_number(cell)]
                 for part in str(entity).split("+"):
-                    findings[part] = findings.get(part, 0) + 1
-            cells = int((body[profile.index].str.strip() != "").sum())
-            columns.append(
-                ColumnScan(
-                    column=profile.header.strip() or f"#{profile.index + 1}",
-                    header=profile.header,
-                    type=profile.type,
-                    title=profile.title,
-                    typed_by=profile.typed_by,
-                    evidence=profile.evidence,
-                    cells=cells,
-                    findings=findings,
-                )
+                    counts[part] = counts.get(part, 0) + 1
+            for profile in plan.profiles:
+                if profile.index not in plan.kept:
+                    _count_dropped(body[profile.index], COLUMN_TYPES[profile.type].entity, findings[profile.index])
+        columns = [
+            ColumnScan(
+                column=p.header.strip() or f"#{p.index + 1}",
+                header=p.header,
+                type=p.type,
+                title=p.title,
+                typed_by=p.typed_by,
+                evidence=p.evidence,
+                cells=cells[p.index],
+                findings=findings[p.index],
             )
-        return SheetScan(file, name, [r + 1 for r in outcome.layout.header_rows], len(body), columns, outcome.warnings)
+            for p in plan.profiles
+        ]
+        return SheetScan(file, sheet.name, [r + 1 for r in plan.layout.header_rows], rows, columns, plan.warnings)
+
+
+def _count_dropped(values: pd.Series, entity: str | None, counts: dict[str, int]) -> None:
+    """A column the strictest pipeline drops: how many of its cells hold the identifier (any value, for health)."""
+    module = ENTITY_MODULES.get(entity or "")
+    filled = values[values.str.strip() != ""]
+    found = int(filled.map(module.is_plausible).sum()) if module is not None else len(filled)
+    if found and entity:
+        counts[entity] = counts.get(entity, 0) + found

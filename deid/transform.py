@@ -45,6 +45,28 @@ _HAS_DIGIT = re.compile(r"[0-9０-９]")
 
 
 @dataclass
+class SheetPlan:
+    """What the profile of a sheet's first rows decided: it holds for every later chunk of the same sheet."""
+
+    layout: Layout
+    profiles: list[ColumnProfile]
+    rules: list[Rule]
+    kept: list[int]  # input column numbers published
+    hidden: set[int]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for p in self.profiles for w in p.warnings]
+
+
+@dataclass
+class ChunkOutcome:
+    grid: pd.DataFrame  # published cells of the chunk's rows, kept columns only
+    records: pd.DataFrame
+    text_rows: int
+
+
+@dataclass
 class SheetOutcome:
     """A published sheet: its grid (dropped columns removed), audit records and what the profile found."""
 
@@ -65,41 +87,57 @@ class SheetTransformer:
         self.redactor = redactor
         self.fingerprint = fingerprint
 
-    def transform(self, sheet: Sheet) -> SheetOutcome:
-        """Publish one sheet: hidden columns and columns the pipeline drops go, every other cell is processed."""
-        grid = sheet.grid
-        layout = find_layout(grid)
-        body = grid.iloc[layout.body_start :]
-        is_text_row = text_rows(body)
+    def plan(self, sheet: Sheet) -> SheetPlan:
+        """Find the table in the sheet's first rows and decide every column's rule."""
+        layout = find_layout(sheet.grid)
+        body = sheet.grid.iloc[layout.body_start :]
         profiles = profile_columns(body, layout, sheet.rounded)
         rules = [self.pipeline.columns[p.type] for p in profiles]
         kept = [c for c, rule in enumerate(rules) if rule.action != "drop_column" and c not in sheet.hidden_columns]
-        published = grid.copy()
+        return SheetPlan(layout, profiles, rules, kept, set(sheet.hidden_columns))
+
+    def dropped_records(self, plan: SheetPlan) -> pd.DataFrame:
+        """One record per column that is not published (dropped by the rule, or hidden)."""
         frames = [
-            self._drop_records(profiles[c], rules[c], hidden=c in sheet.hidden_columns)
-            for c in range(grid.shape[1])
-            if c not in kept
+            self._drop_records(plan.profiles[c], plan.rules[c], hidden=c in plan.hidden)
+            for c in range(len(plan.profiles))
+            if c not in plan.kept
         ]
+        return _sorted(pd.concat(frames, ignore_index=True) if frames else None)
 
-        top_rows = list(range(layout.body_start))
+    def transform_chunk(self, plan: SheetPlan, chunk: pd.DataFrame) -> ChunkOutcome:
+        """Publish a block of the sheet's rows (index = 0-based sheet row); title and header rows included."""
+        layout = plan.layout
+        top_rows = [r for r in chunk.index if r < layout.body_start]
+        body = chunk.loc[chunk.index >= layout.body_start]
+        is_text_row = text_rows(body)
         text_row_index = list(body.index[is_text_row])
-        frames += self._redact_rows(grid, published, top_rows + text_row_index, layout, "text_row")
+        published = chunk.copy()
+        frames = self._redact_rows(chunk, published, top_rows + text_row_index, layout, "text_row")
         records_rows = body[~is_text_row]
-        consent = _consented(records_rows, profiles)
-        for c in kept:
-            frames.append(self._transform_column(records_rows[c], published, profiles[c], rules[c], consent))
-        _repack_text_rows(published, grid, text_row_index + top_rows[: len(layout.title_rows)], kept)
-
+        consent = _consented(records_rows, plan.profiles)
+        for c in plan.kept:
+            frames.append(self._transform_column(records_rows[c], published, plan.profiles[c], plan.rules[c], consent))
+        title_rows = [r for r in top_rows if r in layout.title_rows]
+        _repack_text_rows(published, chunk, text_row_index + title_rows, plan.kept)
         records = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else None
-        warnings = [w for p in profiles for w in p.warnings]
+        return ChunkOutcome(published[plan.kept], _sorted(records), len(text_row_index))
+
+    def transform(self, sheet: Sheet) -> SheetOutcome:
+        """Publish one whole sheet: hidden columns and columns the pipeline drops go, every other cell is processed."""
+        plan = self.plan(sheet)
+        chunks = [self.transform_chunk(plan, chunk) for chunk in sheet.chunks()]
+        records = [self.dropped_records(plan), *(c.records for c in chunks)]
         return SheetOutcome(
-            grid=published[kept],
-            kept_columns=kept,
-            records=_sorted(records),
-            layout=layout,
-            profiles=profiles,
-            text_row_count=len(text_row_index),
-            warnings=warnings,
+            grid=pd.concat([c.grid for c in chunks]) if chunks else sheet.grid[plan.kept],
+            kept_columns=plan.kept,
+            records=pd.concat([r for r in records if len(r)], ignore_index=True)
+            if any(len(r) for r in records)
+            else records[0],
+            layout=plan.layout,
+            profiles=plan.profiles,
+            text_row_count=sum(c.text_rows for c in chunks),
+            warnings=plan.warnings,
         )
 
     def _drop_records(self, profile: ColumnProfile, rule: Rule, hidden: bool) -> pd.DataFrame:

@@ -11,13 +11,21 @@ import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
 
 from deid.errors import InputError
-from deid.io.csvfile import read_csv, write_csv
+from deid.io.csvfile import CsvWriter, RaggedRows, read_csv
 from deid.io.excel import read_excel, write_excel
 from deid.io.sheets import PublishedSheet, Sheet, Workbook
 
-__all__ = ["PublishedSheet", "Sheet", "Workbook", "output_name", "read_workbook", "write_atomically", "write_published"]
+T = TypeVar("T")
+
+__all__ = [
+    "SUFFIXES", "PublishedSheet", "RaggedRows", "Sheet", "Workbook", "atomic_output", "open_writer", "output_name",
+    "read_workbook", "use_workbook", "write_atomically",
+]  # fmt: skip
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -33,8 +41,12 @@ def output_name(path: Path) -> str:
     return path.stem + ".xlsx" if path.suffix.lower() in EXCEL_SUFFIXES else path.name
 
 
-def read_workbook(path: Path) -> Workbook:
-    """Read an Excel workbook or a CSV/TXT file; raise InputError with a one-line reason otherwise."""
+def read_workbook(path: Path, robust: bool = False) -> Workbook:
+    """Read an Excel workbook or a CSV/TXT file; raise InputError with a one-line reason otherwise.
+
+    A large CSV streams; if it turns out ragged further down, :class:`RaggedRows` is raised while its
+    blocks are read, and the caller starts again with ``robust=True``.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(path, f"not a roster file ({', '.join(SUFFIXES)}); convert it to .xlsx or .csv")
@@ -43,15 +55,39 @@ def read_workbook(path: Path) -> Workbook:
             raise InputError(path, "the file is empty; export the roster again")
     except OSError as error:
         raise InputError(path, f"cannot open the file ({error.strerror})") from None
-    return read_excel(path) if suffix in EXCEL_SUFFIXES else read_csv(path)
+    return read_excel(path) if suffix in EXCEL_SUFFIXES else read_csv(path, robust)
 
 
-def write_published(workbook: Workbook, sheets: list[PublishedSheet], target: Path) -> None:
-    """Write the published copy of ``workbook`` to ``target`` atomically, in the input's format."""
-    if workbook.kind == "csv":
-        write_atomically(target, lambda temporary: write_csv(workbook, sheets[0].grid, temporary))
-    else:
-        write_atomically(target, lambda temporary: write_excel(sheets, temporary))
+class ExcelWriter:
+    """Collects the published sheets of a workbook and writes them as one fresh .xlsx when closed."""
+
+    def __init__(self, target: Path) -> None:
+        self._target = target
+        self._sheets: list[PublishedSheet] = []
+
+    def start_sheet(self, sheet: Sheet) -> None:
+        self._sheets.append(PublishedSheet(sheet, pd.DataFrame()))
+        self._blocks: list[pd.DataFrame] = []
+
+    def write(self, block: pd.DataFrame) -> None:
+        self._blocks.append(block)
+        self._sheets[-1].grid = pd.concat(self._blocks) if len(self._blocks) > 1 else block
+
+    def close(self) -> None:
+        write_excel(self._sheets, self._target)
+
+
+def open_writer(workbook: Workbook, target: Path) -> ExcelWriter | CsvWriter:
+    """The writer of ``workbook``'s published copy at ``target`` (a temporary path), in the input's format."""
+    return CsvWriter(workbook, target) if workbook.kind == "csv" else ExcelWriter(target)
+
+
+def use_workbook(path: Path, use: Callable[[Workbook], T]) -> T:
+    """``use(read_workbook(path))``, reading a CSV again row by row if it proves ragged while streaming."""
+    try:
+        return use(read_workbook(path))
+    except RaggedRows:
+        return use(read_workbook(path, robust=True))
 
 
 @contextmanager

@@ -1,6 +1,10 @@
-"""CSV and TXT rosters: UTF-8 (with or without BOM) and GBK/GB18030 detected from the bytes, never guessed
-by the user; the delimiter sniffed; ragged rows padded. The published copy keeps the encoding (plain UTF-8
-becomes UTF-8 with BOM so that Excel opens it) and the delimiter.
+"""CSV and TXT rosters, streamed block by block so that memory does not grow with the file.
+
+UTF-8 (with or without BOM) and GBK/GB18030 are told apart from the bytes, never guessed by the user; the
+delimiter is sniffed; ragged rows are padded. Large files go through pandas' C parser in blocks; a file
+whose rows are wider further down than in its first 64 KiB is read again with the csv module, which
+measures the widest row first. The published copy keeps the encoding (plain UTF-8 gains a BOM so that
+Excel opens it), the delimiter and the line ends.
 """
 
 from __future__ import annotations
@@ -8,6 +12,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +22,13 @@ from deid.errors import InputError
 from deid.io.sheets import Sheet, Workbook
 
 DELIMITERS = ",\t;|"
+BLOCK_ROWS = 100_000
+SNIFF_BYTES = 1 << 16
+_READ_BYTES = 1 << 20
+
+
+class RaggedRows(InputError):
+    """A row further down is wider than the sample said; the caller reads the file again with ``robust=True``."""
 
 
 def detect_encoding(data: bytes) -> str:
@@ -24,11 +37,19 @@ def detect_encoding(data: bytes) -> str:
     >>> detect_encoding(codecs.BOM_UTF8 + '姓名'.encode()), detect_encoding('姓名'.encode('gbk'))
     ('utf-8-sig', 'gb18030')
     """
-    if data.startswith(codecs.BOM_UTF8):
+    return _detect(io.BytesIO(data))
+
+
+def _detect(handle) -> str:
+    if handle.read(3) == codecs.BOM_UTF8:
         return "utf-8-sig"
     for encoding in ("utf-8", "gb18030"):
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            data.decode(encoding)
+            for block in iter(lambda: handle.read(_READ_BYTES), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         return encoding
@@ -36,37 +57,122 @@ def detect_encoding(data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    head = text[:8192]
     try:
-        return csv.Sniffer().sniff(head, delimiters=DELIMITERS).delimiter
+        return csv.Sniffer().sniff(text[:8192], delimiters=DELIMITERS).delimiter
     except csv.Error:
-        counts = {d: head.count(d) for d in DELIMITERS}
+        counts = {d: text[:8192].count(d) for d in DELIMITERS}
         return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
-def read_csv(path: Path) -> Workbook:
-    data = path.read_bytes()
-    try:
-        encoding = detect_encoding(data)
-    except ValueError:
-        raise InputError(path, "the text is neither UTF-8 nor GBK; save it from Excel as 'CSV UTF-8'") from None
-    text = data.decode(encoding)
-    if not text.strip():
+def _sample(path: Path, encoding: str) -> str:
+    """The first 64 KiB as text, cut at the last complete line."""
+    with open(path, "rb") as handle:
+        data = handle.read(SNIFF_BYTES)
+    text = data.decode(encoding, errors="ignore")
+    return text if len(data) < SNIFF_BYTES else text[: text.rfind("\n") + 1] or text
+
+
+def read_csv(path: Path, robust: bool = False) -> Workbook:
+    """Open a CSV roster: its first block is read now, the rest streams through ``Sheet.chunks()``."""
+    with open(path, "rb") as handle:
+        try:
+            encoding = _detect(handle)
+        except ValueError:
+            raise InputError(path, "the text is neither UTF-8 nor GBK; save it from Excel as 'CSV UTF-8'") from None
+    sample = _sample(path, encoding)
+    if not sample.strip():
         raise InputError(path, "the file has no text; export the roster again")
-    delimiter = _delimiter(text)
+    delimiter = _delimiter(sample)
+    newline = "\r\n" if "\r\n" in sample else "\n"
+    if robust:
+        blocks = _Blocks(path, lambda: _csv_blocks(path, encoding, delimiter))
+    else:
+        blocks = _Blocks(path, lambda: _pandas_blocks(path, encoding, delimiter, sample))
+    sheet = Sheet(None, blocks.first, rest=blocks.rest)
+    return Workbook(path, "csv", [sheet], encoding=encoding, delimiter=delimiter, newline=newline)
+
+
+class _Blocks:
+    """A file's blocks: the first read now, the rest on demand; a second pass reads the file again."""
+
+    def __init__(self, path: Path, make: Callable[[], Iterator[pd.DataFrame]]) -> None:
+        self._path, self._make = path, make
+        self._live: Iterator[pd.DataFrame] | None = make()
+        self.first = self._next(self._live)
+        if self.first is None:
+            raise InputError(path, "the file has no rows; export the roster again")
+
+    def _next(self, blocks: Iterator[pd.DataFrame]) -> pd.DataFrame | None:
+        try:
+            return next(blocks, None)
+        except csv.Error as error:
+            raise InputError(
+                self._path, f"the CSV is malformed ({error}); open it in Excel and save it again"
+            ) from None
+
+    def rest(self) -> Iterator[pd.DataFrame]:
+        live, self._live = self._live, None
+        blocks = live if live is not None else itertools.islice(self._make(), 1, None)
+        while (block := self._next(blocks)) is not None:
+            yield block
+
+
+def _width(sample: str, delimiter: str) -> int:
+    lines = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+    return max((len(row) for row in lines), default=1)
+
+
+def _pandas_blocks(path: Path, encoding: str, delimiter: str, sample: str) -> Iterator[pd.DataFrame]:
+    width = _width(sample, delimiter)
+    reader = pd.read_csv(
+        path,
+        header=None,
+        names=range(width),
+        dtype=str,
+        na_filter=False,
+        encoding=encoding,
+        sep=delimiter,
+        chunksize=BLOCK_ROWS,
+        skip_blank_lines=False,
+        engine="c",
+    )
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise InputError(path, f"the CSV is malformed ({error}); open it in Excel and save it again") from None
-    width = max(len(row) for row in rows)
-    grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
-    newline = "\r\n" if "\r\n" in text[:65536] else "\n"
-    return Workbook(path, "csv", [Sheet(None, grid)], encoding=encoding, delimiter=delimiter, newline=newline)
+        for block in reader:
+            yield block.fillna("").astype(object)
+    except pd.errors.ParserError:
+        raise RaggedRows(path, "a row is wider than the header; reading it again row by row") from None
 
 
-def write_csv(workbook: Workbook, grid: pd.DataFrame, target: Path) -> None:
-    """Write ``grid`` as ``workbook``'s format: same encoding (UTF-8 gets a BOM), delimiter and newlines."""
-    encoding = "utf-8-sig" if workbook.encoding in (None, "utf-8") else workbook.encoding
-    with open(target, "w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, delimiter=workbook.delimiter, lineterminator=workbook.newline)
-        writer.writerows(grid.itertuples(index=False, name=None))
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
+    with open(path, encoding=encoding, newline="") as handle:
+        yield from csv.reader(handle, delimiter=delimiter)
+
+
+def _csv_blocks(path: Path, encoding: str, delimiter: str) -> Iterator[pd.DataFrame]:
+    """Ragged files: one pass for the widest row, then blocks padded to it."""
+    width = max((len(row) for row in _csv_rows(path, encoding, delimiter)), default=1)
+    rows = _csv_rows(path, encoding, delimiter)
+    start = 0
+    while block := list(itertools.islice(rows, BLOCK_ROWS)):
+        frame = pd.DataFrame([row + [""] * (width - len(row)) for row in block], dtype=object)
+        frame.index = range(start, start + len(block))
+        start += len(block)
+        yield frame
+
+
+class CsvWriter:
+    """Writes a published CSV block by block: same encoding (UTF-8 gets a BOM), delimiter and line ends."""
+
+    def __init__(self, workbook: Workbook, target: Path) -> None:
+        encoding = "utf-8-sig" if workbook.encoding in (None, "utf-8") else workbook.encoding
+        self._handle = open(target, "w", encoding=encoding, newline="")  # noqa: SIM115 - closed in close()
+        self._writer = csv.writer(self._handle, delimiter=workbook.delimiter, lineterminator=workbook.newline)
+
+    def start_sheet(self, sheet: Sheet) -> None:
+        """A CSV holds one sheet: nothing to start."""
+
+    def write(self, block: pd.DataFrame) -> None:
+        self._writer.writerows(block.itertuples(index=False, name=None))
+
+    def close(self) -> None:
+        self._handle.close()

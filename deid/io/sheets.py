@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,13 @@ class Sheet:
     hidden: bool = False
     rounded: dict[int, int] = field(default_factory=dict)  # column → numbers Excel stored with ≥ 16 digits (rounded)
     hidden_columns: set[int] = field(default_factory=set)
+    rest: Callable[[], Iterator[pd.DataFrame]] | None = None  # the rows after ``grid``, block by block (large CSV)
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """The sheet's rows block by block: ``grid`` first, then whatever the reader streams after it."""
+        yield self.grid
+        if self.rest is not None:
+            yield from self.rest()
 
 
 @dataclass
