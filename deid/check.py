@@ -14,6 +14,7 @@ the file's own manifest says which pipeline made it.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -29,10 +30,9 @@ from deid.io import Sheet, Workbook, use_workbook
 from deid.io.package import Package
 from deid.io.sheets import column_letter
 from deid.operators import ENTITY_MODULES, mask_value
+from deid.parallel import BlockMapper
 from deid.policy import Pipeline, load_pipeline
 from deid.profile import ColumnProfile
-from deid.text import TextRedactor
-from deid.transform import SheetTransformer
 from recognizers import person
 
 PERSONAL_ENTITIES = frozenset(
@@ -43,6 +43,14 @@ PERSONAL_ENTITIES = frozenset(
 _ANY_VALUE = frozenset({"DIAGNOSIS", "DISABILITY", "BIRTH_DATE"})
 _TEXT_CHUNK = 2000
 MAX_LISTED = 200  # a raw roster has a finding in every row; the first ones say enough
+CHECK = "check"
+
+
+def check_spec(default: Pipeline) -> tuple[Pipeline, Fingerprinter]:
+    """The gate's transformer: the strictest pipeline; it publishes nothing, so its key never leaves the process."""
+    return default, Fingerprinter(b"deid-check-publishes-nothing")
+
+
 _MASKED_ONLY = re.compile(r"[*＊\s]*")
 
 
@@ -79,12 +87,12 @@ class CheckResult:
 class Checker:
     """Checks files with the ``default`` pipeline's detection; built once, used for many files."""
 
-    def __init__(self) -> None:
+    def __init__(self, jobs: int = 1, mapper: BlockMapper | None = None) -> None:
+        """``mapper`` (shared with a publisher) must know ``CHECK``; otherwise the checker makes its own."""
         self.default = load_pipeline("default")
-        # The gate publishes nothing, so its fingerprints never leave this process.
-        fingerprint = Fingerprinter(b"deid-check-publishes-nothing")
-        self.redactor = TextRedactor(self.default.text, fingerprint)
-        self.transformer = SheetTransformer(self.default, self.redactor, fingerprint)
+        self.mapper = mapper or BlockMapper({CHECK: check_spec(self.default)}, jobs)
+        self.transformer = self.mapper.transformers[CHECK]
+        self.redactor = self.transformer.redactor
 
     def check(self, path: Path, pipeline: Pipeline | None = None) -> CheckResult:
         """Check one file; ``pipeline`` (else the one named by a manifest beside the file) allows its kept names."""
@@ -108,8 +116,8 @@ class Checker:
         plan = self.transformer.plan(sheet)
         types = {column_letter(p.index): p.type for p in plan.profiles}
         dropped = [p for p in plan.profiles if p.index not in plan.kept and p.type not in allowed]
-        for block in sheet.chunks():
-            outcome = self.transformer.transform_chunk(plan, block)
+        blocks = itertools.tee(sheet.chunks()) if dropped else (sheet.chunks(), iter(()))
+        for (_, outcome), block in itertools.zip_longest(self.mapper.map(CHECK, plan, blocks[0]), blocks[1]):
             yield from self._record_findings(sheet.name, outcome.records, types, allowed)
             for profile in dropped:
                 entity = COLUMN_TYPES[profile.type].entity

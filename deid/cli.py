@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -47,7 +48,7 @@ def run(
     key_file: Annotated[
         Path | None, typer.Option("--key-file", help="指纹密钥文件；不存在时自动创建。不要随公开版发布")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行处理的进程数")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="并行处理的进程数；0 = 本机的核数")] = 0,
 ) -> None:
     """按策略处理名单：写出公开版、审核日志（.audit.jsonl）、manifest.json 和 report.html。"""
     progress = _progress()
@@ -61,7 +62,7 @@ def run(
     try:
         if progress:
             progress.start()
-        report = run_batch(inputs, pipeline, out_dir, key_file, on_file=on_file, jobs=jobs)
+        report = run_batch(inputs, pipeline, out_dir, key_file, on_file=on_file, jobs=jobs or os.cpu_count() or 1)
     except DeidError as error:
         raise _fail(error) from None
     except KeyboardInterrupt:

@@ -42,7 +42,7 @@ _DATE = re.compile(
     r"(?:19|20)\d{2}(?:[-/.年]\s*\d{1,2}(?:[-/.月]\s*\d{1,2}日?)?月?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
-_SCIENTIFIC = re.compile(r"[1-9](?:\.\d+)?[eE]\+?1[4-8]")
+SCIENTIFIC_ID = re.compile(r"[1-9](?:\.\d+)?[eE]\+?1[4-8]")
 
 
 def is_amount(value: str) -> bool:
@@ -69,7 +69,7 @@ def is_scientific_id(value: str) -> bool:
     >>> is_scientific_id('4.10102E+17'), is_scientific_id('1.5e3')
     (True, False)
     """
-    return _SCIENTIFIC.fullmatch(halfwidth(value).strip()) is not None
+    return SCIENTIFIC_ID.fullmatch(halfwidth(value).strip()) is not None
 
 
 _ORGANISATION = re.compile(

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from deid.columns import COLUMN_TYPES, header_type, is_scientific_id, normalize_header
+from deid.columns import COLUMN_TYPES, SCIENTIFIC_ID, header_type, normalize_header
 from recognizers import id_card
 from recognizers.normalize import halfwidth
 
 HEADER_SEARCH_ROWS = 30
-SAMPLE_SIZE = 1000
+SAMPLE_SIZE = 400
 VALUE_SHARE = 0.6  # share of sampled values that must fit a type for the values to type the column
 
 # The value types tried, most specific first: a 20-char 残疾人证号 also starts like an ID, a 19-digit card is
@@ -167,7 +167,7 @@ def profile_column(index: int, header: str, values: pd.Series, rounded: int = 0)
     sample = _sample(values)
     by_values, matched = _value_type(sample)
     profile = ColumnProfile(index, header, "other", "none", by_header, by_values, len(sample), matched)
-    profile.precision_lost = rounded + int(values.map(is_scientific_id).sum())
+    profile.precision_lost = rounded + int(values.str.strip().str.fullmatch(SCIENTIFIC_ID).sum())
     if by_header is None:
         profile.type, profile.typed_by = by_values or "other", "values" if by_values else "none"
     elif by_values is None or _same_entity(by_header, by_values):

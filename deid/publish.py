@@ -16,14 +16,14 @@ from pathlib import Path
 
 from deid import __version__
 from deid.audit import AuditWriter, sheet_records, workbook_record
-from deid.check import Checker
+from deid.check import CHECK, Checker, check_spec
 from deid.errors import DeidError, OutputError
 from deid.fingerprint import Fingerprinter, load_or_create_key
 from deid.io import SUFFIXES, Sheet, Workbook, atomic_output, open_writer, output_name, use_workbook, write_atomically
+from deid.parallel import BlockMapper
 from deid.policy import Pipeline, load_pipeline
 from deid.report import build_report
-from deid.text import TextRedactor
-from deid.transform import SheetPlan, SheetTransformer
+from deid.transform import SheetPlan
 
 
 @dataclass
@@ -123,11 +123,13 @@ def audit_name(relative: Path) -> Path:
 class Publisher:
     """Publishes files under one pipeline with one key; the analyzer and jieba are loaded once."""
 
-    def __init__(self, pipeline: Pipeline, fingerprint: Fingerprinter) -> None:
+    def __init__(self, pipeline: Pipeline, fingerprint: Fingerprinter, jobs: int = 1) -> None:
+        """With ``jobs`` > 1 the blocks of a large CSV are transformed (and checked) in worker processes."""
         self.pipeline = pipeline
         self.fingerprint = fingerprint
-        self.transformer = SheetTransformer(pipeline, TextRedactor(pipeline.text, fingerprint), fingerprint)
-        self.checker = Checker()
+        self.mapper = BlockMapper({PUBLISH: (pipeline, fingerprint), CHECK: check_spec(load_pipeline("default"))}, jobs)
+        self.transformer = self.mapper.transformers[PUBLISH]
+        self.checker = Checker(mapper=self.mapper)
 
     def publish(self, source: Path, relative: Path, out_dir: Path) -> FileReport:
         report = FileReport(input=str(source))
@@ -192,11 +194,10 @@ class Publisher:
         audit.write(sheet_records(self.transformer.dropped_records(plan), label, sheet.name))
         writer.start_sheet(sheet)
         rows = text_rows = 0
-        for block in sheet.chunks():
-            outcome = self.transformer.transform_chunk(plan, block)
+        for block_rows, outcome in self.mapper.map(PUBLISH, plan, sheet.chunks()):
             writer.write(outcome.grid)
             audit.write(sheet_records(outcome.records, label, sheet.name))
-            rows, text_rows = rows + len(block), text_rows + outcome.text_rows
+            rows, text_rows = rows + block_rows, text_rows + outcome.text_rows
         return _sheet_report(sheet.name, rows, plan, text_rows, self.pipeline)
 
 
@@ -291,6 +292,7 @@ def plan_outputs(inputs: list[Path], out_dir: Path) -> tuple[list[tuple[Path, Pa
 
 
 _worker: Publisher | None = None
+PUBLISH = "publish"
 
 
 def _start_worker(pipeline: Pipeline, fingerprint: Fingerprinter) -> None:
@@ -306,11 +308,15 @@ def _publish_in_worker(item: tuple[Path, Path, Path]) -> FileReport:
 def _publish_all(
     pipeline: Pipeline, fingerprint: Fingerprinter, items: list[tuple[Path, Path]], out_dir: Path, jobs: int
 ) -> Iterator[FileReport]:
-    """Publish in input order; with ``jobs`` > 1 files go to worker processes, results still in order."""
+    """Publish in input order. With ``jobs`` > 1, several files go to worker processes one file each;
+    a single file has its blocks spread over the workers instead."""
     if jobs <= 1 or len(items) <= 1:
-        publisher = Publisher(pipeline, fingerprint)
-        for source, relative in items:
-            yield publisher.publish(source, relative, out_dir)
+        publisher = Publisher(pipeline, fingerprint, jobs)
+        try:
+            for source, relative in items:
+                yield publisher.publish(source, relative, out_dir)
+        finally:
+            publisher.mapper.close()
         return
     with ProcessPoolExecutor(
         min(jobs, len(items)), initializer=_start_worker, initargs=(pipeline, fingerprint)

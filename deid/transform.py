@@ -210,7 +210,7 @@ class SheetTransformer:
             action=rule.action,
             rule=rule.origin,
             detector=f"column:{profile.typed_by}",
-            scores=originals.map(lambda v: cell_score(v, entity)).tolist(),
+            scores=originals.map({v: cell_score(v, entity) for v in pd.unique(originals)}).tolist(),
             fingerprints=originals.map(self.fingerprint).tolist(),
             published=new[changed].tolist(),
         )

@@ -43,6 +43,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -156,6 +157,10 @@ _NOT_A_GROUP = re.compile(r".*(?:小|工作|领导|评议|调查|核查|专项|�
 _DETAIL_MARK = re.compile(rf"{_NUMBERED}|{_ROAD.pattern}|{_ESTATE_SUFFIX}|{_NAME_CHAR}(?<!小)(?:组|屯)", re.IGNORECASE)
 _NEVER_PUBLISHED = re.compile(r"\d|组|号|栋|幢|单元|室|小区")
 _HAN_TEXT = re.compile(r"[\u4e00-\u9fff]")
+# A detail tail with nothing but a road and numbered units (3组12号, 解放路12号3栋2单元301室).
+_VILLAGE_THEN_DETAIL = re.compile(
+    rf"(.*(?:村|社区|嘎查|居委会|委员会))((?:[\u4e00-\u9fff]{{1,8}}(?:路|街|大道|巷))?(?:[0-9{_CN_DIGITS}]+(?:组|队|号|栋|幢|单元|楼|层|室|户|弄))+)"
+)
 _VILLAGE_END = re.compile(r"(?:村|社区|嘎查|居委会|村委会|委员会)$")
 
 
@@ -305,6 +310,16 @@ def generalize(address: object, level: str = "village") -> str:
     if level not in LEVELS:
         return ""
     text = compact(address)
+    # Rosters repeat the same village over and over with a different house: parse the part above the
+    # detail once (cached) instead of every full address.
+    split = _VILLAGE_THEN_DETAIL.fullmatch(text)
+    if split:
+        text = split.group(1)
+    return _generalize_compact(text, level)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _generalize_compact(text: str, level: str) -> str:
     depth = LEVELS.index(level)
     kept = [c for c in _chain(text).components if LEVELS.index(c.level) <= depth]
     if not kept:

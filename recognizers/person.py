@@ -77,7 +77,9 @@ CUE_WORDS = tuple(
         收款人 领取人 签收人 审批人 复核人 经手人 代理人 委托人 承办人 责任人 本人 配偶 丈夫 妻子 儿子 女儿
         长子 次子 长女 次女 孙子 孙女 患者 学生 儿童 孤儿 老人 主任 书记 村长 组长 会计 网格员
         侄子 侄女 外甥 外甥女 外孙 外孙女 儿媳 女婿 之妻 之子 之女 之夫 之父 之母 母亲 父亲 哥哥 弟弟 姐姐 妹妹
-        爷爷 奶奶 祖父 祖母 岳父 岳母 继子 继女 养子 养女""".split(),
+        爷爷 奶奶 祖父 祖母 岳父 岳母 继子 继女 养子 养女
+        消费者 举报人 投诉人 当事人 受害人 被害人 行为人 村民 居民 群众 业主 农户 驾驶员 司机 职工 员工 店主
+        经营者 股东 病人 伤者 死者 遇难者 受灾户 贫困户 低保户 五保户 残疾人 党员 教师 医生 护士""".split(),
         key=len,
         reverse=True,
     )
@@ -179,11 +181,14 @@ def _tokens(text: str, hmm: bool = True) -> list[_Token]:
     return tokens
 
 
-def _clause_tokens(text: str) -> list[_Token]:
-    """jieba's tokens of ``text``, clause by clause; a clause longer than any real one is read without the
-    HMM, which needs seconds for a few thousand characters that form no known word."""
+def _clause_tokens(text: str, skip: list[tuple[int, int]] = ()) -> list[_Token]:
+    """jieba's tokens of ``text``, clause by clause, leaving out clauses that hold a span of ``skip``; a
+    clause longer than any real one is read without the HMM, which needs seconds for a few thousand
+    characters that form no known word."""
     tokens = []
     for clause in _CLAUSE.finditer(text):
+        if any(clause.start() <= start < clause.end() for start, _ in skip):
+            continue
         hmm = len(clause.group()) <= _LONGEST_CLAUSE
         tokens += [(clause.start() + s, clause.start() + e, w, t) for s, e, w, t in _tokens(clause.group(), hmm)]
     return tokens
@@ -493,9 +498,13 @@ def _tagged_name_end(text: str, start: int, word_at: dict[int, str]) -> int | No
     return end if _jieba().frequencies.get(name, 0) < _KNOWN_WORD_FREQUENCY else None
 
 
-def _tagged_names(text: str) -> list[tuple[int, int]]:
-    """Names where jieba tags a person (王秀英, or 王/秀英) and the name's characters are usual ones."""
-    tokens = _clause_tokens(text)
+def _tagged_names(text: str, found: list[NameSpan]) -> list[tuple[int, int]]:
+    """Names where jieba tags a person (王秀英, or 王/秀英) and the name's characters are usual ones.
+
+    Clauses that already have a name after a cue word are not tagged again: jieba's HMM is by far the
+    costliest step, and a clause rarely names a second person without a cue.
+    """
+    tokens = _clause_tokens(text, skip=[(span.start, span.end) for span in found])
     word_at = {start: word for start, _, word, _ in tokens}
     spans = []
     for start, _, word, tag in tokens:
@@ -543,7 +552,8 @@ def find_names(text: object) -> list[NameSpan]:
     spans = _cued_names(text)
     spans += [NameSpan(start, end, TAGGED_SCORE, "middle dot") for start, end in _dotted_names(text)]
     if any(char in SURNAMES for char in text):
-        spans += [NameSpan(start, end, TAGGED_SCORE, "jieba person tag") for start, end in _tagged_names(text)]
+        tagged = _tagged_names(text, spans)
+        spans += [NameSpan(start, end, TAGGED_SCORE, "jieba person tag") for start, end in tagged]
     return _without_overlaps(spans)
 
 

@@ -401,3 +401,14 @@ def test_spans_in_arbitrary_text_generalise_without_detail(recognizer: AddressRe
     for result in recognizer.analyze(text, entities=[ENTITY]):
         assert 0 <= result.start < result.end <= len(text)
         assert not _DETAIL_IN_OUTPUT.search(address.generalize(text[result.start : result.end]))
+
+
+def test_generalize_shortcut_agrees_with_the_full_parse():
+    """generalize() parses only the part above a plain detail tail (and caches it): same answer as parsing all."""
+    from examples.synthetic import COUNTIES, People
+
+    people = People(404)
+    for _ in range(1500):
+        full, general, _ = people.address(people.rng.choice(COUNTIES))
+        for text in (full, general + "三组", general + "12号", full.replace("组", "组 ")):
+            assert address.generalize(text) == address._generalize_compact.__wrapped__(address.compact(text), "village")

@@ -19,6 +19,8 @@ from deid.errors import InputError
 from deid.io.csvfile import CsvWriter, RaggedRows, read_csv
 from deid.io.excel import read_excel, write_excel
 from deid.io.sheets import PublishedSheet, Sheet, Workbook
+from deid.io.sniff import EXCEL_FORMATS, sniff
+from deid.io.webexport import read_html, read_spreadsheetml
 
 T = TypeVar("T")
 
@@ -33,16 +35,27 @@ SUFFIXES = EXCEL_SUFFIXES + CSV_SUFFIXES
 
 
 def output_name(path: Path) -> str:
-    """The published file's name: same as the input's, Excel formats written as .xlsx.
+    """The published file's name: the input's, with the suffix of the format written.
+
+    Whatever Excel opens as a workbook (xlsx, xls, an HTML or XML "xls" export) is written as .xlsx; text is
+    written as text, keeping a .csv/.txt name. The content decides, not the extension: a CSV saved as
+    ``a.xlsx`` is published as ``a.csv``, an .xlsx renamed ``a.csv`` as ``a.xlsx``. A file that cannot be
+    read keeps the name its extension implies (it fails later with its reason).
 
     >>> output_name(Path('名单.xls')), output_name(Path('a.CSV'))
     ('名单.xlsx', 'a.CSV')
     """
-    return path.stem + ".xlsx" if path.suffix.lower() in EXCEL_SUFFIXES else path.name
+    try:
+        excel = sniff(path) in EXCEL_FORMATS
+    except InputError:
+        excel = path.suffix.lower() in EXCEL_SUFFIXES
+    if excel:
+        return path.stem + ".xlsx"
+    return path.name if path.suffix.lower() in CSV_SUFFIXES else path.stem + ".csv"
 
 
 def read_workbook(path: Path, robust: bool = False) -> Workbook:
-    """Read an Excel workbook or a CSV/TXT file; raise InputError with a one-line reason otherwise.
+    """Read a roster by its content (see deid.io.sniff); raise InputError with a one-line reason otherwise.
 
     A large CSV streams; if it turns out ragged further down, :class:`RaggedRows` is raised while its
     blocks are read, and the caller starts again with ``robust=True``.
@@ -50,12 +63,16 @@ def read_workbook(path: Path, robust: bool = False) -> Workbook:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(path, f"not a roster file ({', '.join(SUFFIXES)}); convert it to .xlsx or .csv")
-    try:
-        if path.stat().st_size == 0:
-            raise InputError(path, "the file is empty; export the roster again")
-    except OSError as error:
-        raise InputError(path, f"cannot open the file ({error.strerror})") from None
-    return read_excel(path) if suffix in EXCEL_SUFFIXES else read_csv(path, robust)
+    found = sniff(path)
+    if found in ("xlsx", "xls"):
+        return read_excel(path)
+    if found in ("html", "spreadsheetml"):
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise InputError(path, f"cannot open the file ({error.strerror})") from None
+        return read_html(path, data) if found == "html" else read_spreadsheetml(path, data)
+    return read_csv(path, robust)
 
 
 class ExcelWriter:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ import xlsxwriter
 from deid.errors import InputError
 from deid.io.package import read_package
 from deid.io.sheets import PublishedSheet, Sheet, Workbook
+from deid.io.sniff import ENCRYPTED
 
 # Fixed document dates keep repeated runs byte-identical and say nothing about who made the file when.
 FIXED_CREATED = datetime.datetime(2000, 1, 1)
@@ -46,22 +48,40 @@ def cell_text(value: object) -> str:
 
 
 def read_excel(path: Path) -> Workbook:
+    """An .xlsx/.xlsm/.xls workbook, whatever its file name says (calamine reads the format from the bytes)."""
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheets = [s for s in (_read_sheet(book, meta) for meta in book.sheets_metadata) if s is not None]
+        with open(path, "rb") as handle:
+            book = python_calamine.CalamineWorkbook.from_filelike(handle)
+            sheets = [s for s in (_read_sheet(book, meta) for meta in book.sheets_metadata) if s is not None]
         package = read_package(path)
     except python_calamine.PasswordError:
-        raise InputError(path, "the workbook is encrypted; remove its password in Excel and run again") from None
-    except Exception:  # calamine and the package reader raise many types for broken files; all mean the same here
-        raise InputError(
-            path,
-            "not a readable Excel workbook (corrupt, truncated or another format); open it in Excel and save as .xlsx",
-        ) from None
+        raise InputError(path, ENCRYPTED) from None
+    except BaseException as error:
+        if not _is_reader_fault(error):
+            raise
+        raise InputError(path, _unreadable_reason(path)) from None
     for sheet in sheets:
         if sheet.name in package.sheets:
             sheet.widths = package.sheets[sheet.name].widths
             sheet.hidden_columns = package.sheets[sheet.name].hidden_columns
     return Workbook(path, "excel", sheets, package=package)
+
+
+def _is_reader_fault(error: BaseException) -> bool:
+    """Calamine and the package reader raise many types for broken files, and calamine's Rust code can panic
+    (``PanicException`` derives from BaseException): all mean the file cannot be read."""
+    return isinstance(error, Exception) or type(error).__name__ == "PanicException"
+
+
+def _unreadable_reason(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            truncated = handle.read(4) == b"PK\x03\x04" and not zipfile.is_zipfile(path)
+    except OSError:
+        truncated = False
+    if truncated:
+        return "the workbook is truncated (its ZIP directory is missing); copy or export it again"
+    return "not a readable Excel workbook (corrupt or another format); open it in Excel and save it as .xlsx"
 
 
 def _read_sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMetadata) -> Sheet | None:

@@ -106,10 +106,15 @@ def text_encoding(head: bytes) -> str | None:
     half = len(sample) // 2
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     if half >= 2 and odd >= 0.2 * half and even <= 0.02 * half:
-        return "utf-16-le"
+        return "utf-16-le" if _is_text(sample, "utf-16-le") else None
     if half >= 2 and even >= 0.2 * half and odd <= 0.02 * half:
-        return "utf-16-be"
+        return "utf-16-be" if _is_text(sample, "utf-16-be") else None
     return None
+
+
+def _is_text(sample: bytes, encoding: str) -> bool:
+    text = sample[: len(sample) // 2 * 2].decode(encoding, errors="replace")
+    return sum(c.isprintable() or c in "\t\r\n" for c in text) >= 0.95 * len(text)
 
 
 def _markup(text: str) -> str | None:

@@ -37,7 +37,11 @@ _UNREADABLE = "open it in Excel and save it as .xlsx"
 
 def decode_markup(path: Path, data: bytes) -> str:
     """The text of an HTML or XML file: byte-order mark, then the declared charset, then UTF-8, then GBK."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return _decode(path, data, [encoding])
     declared = _DECLARED.search(data[:4096])
@@ -69,9 +73,11 @@ def read_html_text(path: Path, text: str) -> Workbook:
     try:
         parser.feed(text)
         parser.close()
-    except Exception:  # html.parser is lenient, but a few malformed declarations still raise
-        raise InputError(path, "the HTML table export is malformed; " + _UNREADABLE) from None
-    tables = parser.finished + parser.open_tables[::-1]
+        tables = parser.tables()
+    except ValueError as error:  # a table larger than Excel's grid
+        raise InputError(path, f"the HTML table export is too large ({error}); {_UNREADABLE}") from None
+    except AssertionError:  # html.parser is lenient, but a few malformed declarations still raise
+        raise InputError(path, f"the HTML table export is malformed; {_UNREADABLE}") from None
     if not tables:
         raise InputError(path, "an HTML page with no table in it; export the roster as .xlsx or .csv")
     return Workbook(path, "excel", [_sheet(f"Sheet{n}", t.cells, t.merged) for n, t in enumerate(tables, 1)])
@@ -79,13 +85,18 @@ def read_html_text(path: Path, text: str) -> Workbook:
 
 @dataclass
 class _Table:
+    order: int  # tables become sheets in the order they open
     cells: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    taken: set[tuple[int, int]] = field(default_factory=set)  # covered by a span from a row above
     row: int = -1
     column: int = 0
-    cell: list[str] | None = None  # text pieces of the open cell
+    cell: list[str | None] | None = None  # text pieces of the open cell; None marks a <br>
+    cell_at: tuple[int, int] = (0, 0)
     in_row: bool = False
+
+    def covered(self, row: int, column: int) -> bool:
+        """Whether a cell spanning down from a row above already sits at (row, column)."""
+        return any(r1 < row <= r2 and c1 <= column <= c2 for r1, c1, r2, c2 in self.merged)
 
 
 class _TableParser(HTMLParser):
@@ -95,33 +106,29 @@ class _TableParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.open_tables: list[_Table] = []
         self.finished: list[_Table] = []
+        self.opened = 0
         self.skipping = 0  # inside <script> or <style>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self.skipping += 1
         elif tag == "table":
-            self.open_tables.append(_Table())
+            self.open_tables.append(_Table(self.opened))
+            self.opened += 1
         elif not self.open_tables:
             return
         elif tag == "tr":
-            self._end_row(self.open_tables[-1])
-            self._start_row(self.open_tables[-1])
+            _end_row(self.open_tables[-1])
+            _start_row(self.open_tables[-1])
         elif tag in ("td", "th"):
-            self._start_cell(self.open_tables[-1], dict(attrs))
-        elif tag == "br":
-            self.handle_data("\n")
+            _start_cell(self.open_tables[-1], dict(attrs))
+        elif tag == "br" and self.open_tables[-1].cell is not None:
+            self.open_tables[-1].cell.append(None)
         elif tag == "caption":
             table = self.open_tables[-1]
-            self._end_row(table)
-            self._start_row(table)
-            self._start_cell(table, {})
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.handle_data("\n")
-        elif tag not in ("script", "style", "table"):
-            self.handle_starttag(tag, attrs)
+            _end_row(table)
+            _start_row(table)
+            _start_cell(table, {})
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
@@ -130,62 +137,58 @@ class _TableParser(HTMLParser):
             return
         elif tag == "table":
             table = self.open_tables.pop()
-            self._end_row(table)
+            _end_row(table)
             self.finished.append(table)
         elif tag in ("td", "th"):
-            self._end_cell(self.open_tables[-1])
+            _end_cell(self.open_tables[-1])
         elif tag in ("tr", "caption"):
-            self._end_row(self.open_tables[-1])
+            _end_row(self.open_tables[-1])
 
     def handle_data(self, data: str) -> None:
-        if self.skipping or not self.open_tables:
-            return
-        table = self.open_tables[-1]
-        if table.cell is not None:
-            table.cell.append(data)
+        if self.open_tables and not self.skipping and self.open_tables[-1].cell is not None:
+            self.open_tables[-1].cell.append(data)
 
-    def close(self) -> None:
-        super().close()
+    def tables(self) -> list[_Table]:
         for table in self.open_tables:
-            self._end_row(table)
+            _end_row(table)
+        return sorted(self.finished + self.open_tables, key=lambda t: t.order)
 
-    def _start_row(self, table: _Table) -> None:
-        table.row, table.column, table.in_row = table.row + 1, 0, True
-        if table.row >= MAX_ROWS:
-            raise ValueError("more rows than Excel holds")
 
-    def _end_row(self, table: _Table) -> None:
-        self._end_cell(table)
-        table.in_row = False
+def _start_row(table: _Table) -> None:
+    table.row, table.column, table.in_row = table.row + 1, 0, True
+    if table.row >= MAX_ROWS:
+        raise ValueError("more rows than Excel holds")
 
-    def _start_cell(self, table: _Table, attrs: dict[str, str | None]) -> None:
-        self._end_cell(table)
-        if not table.in_row:
-            self._start_row(table)
-        while (table.row, table.column) in table.taken:
-            table.column += 1
-        first = table.column
-        colspan = _span(attrs.get("colspan"), MAX_COLSPAN)
-        # A span stops where a cell spanning down from above already sits: merged ranges never overlap.
-        last = first
-        while last + 1 < first + colspan and (table.row, last + 1) not in table.taken:
-            last += 1
-        rows = _span(attrs.get("rowspan"), MAX_ROWSPAN)
-        if last >= MAX_COLUMNS:
-            raise ValueError("more columns than Excel holds")
-        for r in range(table.row + 1, table.row + rows):
-            table.taken.update((r, c) for c in range(first, last + 1))
-        if rows > 1 or last > first:
-            table.merged.append((table.row, first, table.row + rows - 1, last))
-        table.column = last + 1
-        table.cell = []
-        table.cells[(table.row, first)] = ""
-        table.open_at = (table.row, first)
 
-    def _end_cell(self, table: _Table) -> None:
-        if table.cell is None:
-            return
-        table.cells[table.open_at] = _cell_text("".join(table.cell))
+def _end_row(table: _Table) -> None:
+    _end_cell(table)
+    table.in_row = False
+
+
+def _start_cell(table: _Table, attrs: dict[str, str | None]) -> None:
+    _end_cell(table)
+    if not table.in_row:
+        _start_row(table)
+    while table.covered(table.row, table.column):
+        table.column += 1
+    first = last = table.column
+    colspan = _span(attrs.get("colspan"), MAX_COLSPAN)
+    # A span stops where a cell spanning down from above sits: merged ranges never overlap.
+    while last + 1 < first + colspan and not table.covered(table.row, last + 1):
+        last += 1
+    if last >= MAX_COLUMNS:
+        raise ValueError("more columns than Excel holds")
+    rows = _span(attrs.get("rowspan"), MAX_ROWSPAN)
+    if rows > 1 or last > first:
+        table.merged.append((table.row, first, table.row + rows - 1, last))
+    table.column = last + 1
+    table.cell, table.cell_at = [], (table.row, first)
+    table.cells[table.cell_at] = ""
+
+
+def _end_cell(table: _Table) -> None:
+    if table.cell is not None:
+        table.cells[table.cell_at] = _cell_text(table.cell)
         table.cell = None
 
 
@@ -195,23 +198,24 @@ def _span(value: str | None, limit: int) -> int:
     >>> _span('3', 1000), _span(' 2px', 1000), _span('0', 1000), _span(None, 1000), _span('99999', 1000)
     (3, 2, 1, 1, 1000)
     """
-    digits = re.match(r"\s*(\d+)", value or "")
+    digits = re.match(r"\s*([0-9]+)", value or "")
     return min(max(int(digits.group(1)[:7]), 1), limit) if digits else 1
 
 
-def _cell_text(raw: str) -> str:
-    """Whitespace collapsed as a browser shows it; ``<br>`` kept as a line break.
+def _cell_text(pieces: list[str | None]) -> str:
+    """The text a browser shows: whitespace collapsed, each ``<br>`` a line break.
 
-    >>> _cell_text('  张三\\n  丰 \\n'), _cell_text('第一行\\n<br>'.replace('<br>', '\\n') + '第二行')
-    ('张三 丰', '第一行 \\n第二行')
+    >>> _cell_text(['  张三\\n  丰 ']), _cell_text(['第一行', None, ' 第二行'])
+    ('张三 丰', '第一行\\n第二行')
     """
-    lines = [_SPACES.sub(" ", part) for part in raw.split("\n")]
-    return _SPACES.sub(" ", " ".join(lines[:1])).strip() if len(lines) == 1 else _join_lines(raw)
-
-
-def _join_lines(raw: str) -> str:
-    text = _SPACES.sub(lambda m: "\n" if "\n" in m.group(0) and m.group(0).strip(" \t\r\f\xa0") == "" else " ", raw)
-    return text.strip()
+    lines, line = [], []
+    for piece in [*pieces, None]:
+        if piece is None:
+            lines.append(_SPACES.sub(" ", "".join(line)).strip())
+            line = []
+        else:
+            line.append(piece)
+    return "\n".join(lines).strip("\n")
 
 
 def _sheet(name: str, cells: dict[tuple[int, int], str], merged: list[tuple[int, int, int, int]]) -> Sheet:
@@ -268,20 +272,32 @@ def _attribute(element: ElementTree.Element, name: str) -> str | None:
 def _index(path: Path, element: ElementTree.Element, default: int, limit: int) -> int:
     """A 0-based row or column from ``ss:Index`` (1-based), else ``default``."""
     value = _attribute(element, "Index")
+    number = _count(value)
     if value is None:
         position = default
-    elif value.strip().isdigit() and int(value) >= 1:
-        position = int(value) - 1
+    elif number is not None and number >= 1:
+        position = number - 1
     else:
-        raise InputError(path, f"the XML spreadsheet has a bad ss:Index '{value[:20]}'; {_UNREADABLE}")
+        raise InputError(path, f"the XML spreadsheet has a bad ss:Index; {_UNREADABLE}")
     if position >= limit:
         raise InputError(path, f"the XML spreadsheet has a cell outside Excel's grid; {_UNREADABLE}")
     return position
 
 
+def _count(value: str | None) -> int | None:
+    """A whole number written in ASCII digits, else None (Excel's limits are far below nine digits).
+
+    >>> _count(' 12 '), _count('²'), _count('9' * 5000), _count(None)
+    (12, None, 999999999, None)
+    """
+    digits = (value or "").strip()
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    return min(int(digits[:10]), 999_999_999)
+
+
 def _merge(element: ElementTree.Element, name: str) -> int:
-    value = _attribute(element, name) or "0"
-    return int(value) if value.strip().isdigit() else 0
+    return _count(_attribute(element, name)) or 0
 
 
 def _sheet_name(name: str, taken: set[str], n: int) -> str:

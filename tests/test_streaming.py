@@ -1,0 +1,48 @@
+"""Large CSVs stream block by block: the result does not depend on block size or on ``--jobs``."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import audit_records, published_rows
+
+import deid.io.csvfile as csvfile
+from deid.publish import run
+from examples.synthetic import People, dibao_roster, linshi_roster, write_csv
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    monkeypatch.setattr(csvfile, "BLOCK_ROWS", 37)
+
+
+@pytest.mark.parametrize("make", [dibao_roster, linshi_roster])
+def test_blocks_and_jobs_do_not_change_the_output(make, small_blocks, tmp_path, key_file, monkeypatch):
+    source = write_csv(make(150, seed=61), tmp_path / "in" / "big.csv", encoding="gbk")
+    run([source], make.__name__.split("_")[0], tmp_path / "blocks1", key_file, jobs=1)
+    run([source], make.__name__.split("_")[0], tmp_path / "blocks2", key_file, jobs=2)
+    monkeypatch.setattr(csvfile, "BLOCK_ROWS", 100_000)
+    run([source], make.__name__.split("_")[0], tmp_path / "whole", key_file, jobs=1)
+    for name in ("big.csv", "big.audit.jsonl"):
+        whole = (tmp_path / "whole" / name).read_bytes()
+        assert (tmp_path / "blocks1" / name).read_bytes() == whole
+        assert (tmp_path / "blocks2" / name).read_bytes() == whole
+    rows = published_rows(tmp_path / "whole" / "big.csv")
+    assert len(rows) == 2 + 150 + len(make(150, seed=61).footer)
+
+
+def test_a_row_wider_further_down_is_read_again_row_by_row(tmp_path, key_file):
+    people = People(8)
+    county = ("湖南省", "长沙市", "望城区", "430112")
+    lines = ["姓名,身份证号,金额"] + [f"王小明,{people.id_card(county)},{n}" for n in range(4000)]
+    late_id = people.id_card(county)
+    lines.append(f"李四光,{late_id},500,补充说明,联系电话13812345678")
+    source = tmp_path / "in" / "ragged.csv"
+    source.parent.mkdir()
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    report = run([source], "default", tmp_path / "out", key_file)
+    assert report.files[0].status == "published", report.files[0].error
+    rows = published_rows(tmp_path / "out" / "ragged.csv")
+    assert len(rows) == 4002
+    assert rows[-1][:4] == ["李*光", f"{late_id[:6]}********{late_id[-4:]}", "500", "补充说明"]
+    assert "13812345678" not in ",".join(rows[-1]) and "138****5678" in rows[-1][4]
+    assert any(r["cell"] == "E4002" for r in audit_records(tmp_path / "out" / "ragged.audit.jsonl"))
