@@ -48,9 +48,10 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import AnalysisExplanation, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import halfwidth
 
@@ -442,7 +443,7 @@ class _Span(NamedTuple):
     cue: bool
 
 
-class AddressRecognizer(PatternRecognizer):
+class AddressRecognizer(ZhPatternRecognizer):
     """Addresses with detail below the village in zh text, so the engine can generalise them.
 
     A span runs from the first administrative level before the detail to the end of the detail
@@ -452,16 +453,9 @@ class AddressRecognizer(PatternRecognizer):
     context so that the cue is not counted twice.
     """
 
+    ENTITY = ENTITY
     PATTERNS = [Pattern("CN_ADDRESS (detail below the village)", ANCHOR, DETAIL_SCORE)]
     CONTEXT = ["住址", "地址", "家住", "现住", "户籍地", "居住地", "住所", "家庭住址", "现住址"]
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def analyze(
         self,

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers import id_card
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import digits_and_letters
 
@@ -176,7 +177,7 @@ _CONTEXT_WINDOW = 32
 _CLAUSE_BREAK = re.compile(r"[。；;！!？?，,\n]")
 
 
-class BankCardRecognizer(PatternRecognizer):
+class BankCardRecognizer(ZhPatternRecognizer):
     """Card and account numbers in text.
 
     A correct Luhn digit with a known issuer prefix scores 1.0. A wrong Luhn digit keeps the pattern's score
@@ -186,6 +187,7 @@ class BankCardRecognizer(PatternRecognizer):
     A valid 身份证号, or one valid but for its check digit, is left to the ID recognizer.
     """
 
+    ENTITY = ENTITY
     PATTERNS = [
         Pattern("BANK_CARD (bank BIN)", _START + f"(?={_BIN_PREFIX})" + _BODY + _END, 0.6),
         Pattern("BANK_CARD (card network prefix)", _START + f"(?={_NETWORK_PREFIX})" + _BODY + _END, 0.5),
@@ -195,14 +197,6 @@ class BankCardRecognizer(PatternRecognizer):
         "银行卡", "卡号", "账号", "帐号", "账户", "帐户", "存折", "开户行", "开户银行", "银行账户", "社保卡",
         "社会保障卡", "一卡通", "一折通", "借记卡", "信用卡",
     ]  # fmt: skip
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def analyze(
         self,

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from recognizers import id_card
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 
 ENTITY = "CN_DISABILITY_CERT"
@@ -145,23 +146,16 @@ _STRICT = "".join(
 _LOOSE = r"(?<![0-9A-Za-z])[1-9]\d{16}[0-9Xx]\d{2}(?![0-9A-Za-z])"
 
 
-class DisabilityCertRecognizer(PatternRecognizer):
+class DisabilityCertRecognizer(ZhPatternRecognizer):
     """残疾人证号 in text; a valid ID part, category and level raise the score to 1.0."""
 
+    ENTITY = ENTITY
     PATTERNS = [
         Pattern("CN_DISABILITY_CERT (ID with birth date, category, level)", _STRICT, 0.6),
         Pattern("CN_DISABILITY_CERT (20 characters, any)", _LOOSE, 0.3),
     ]
     # jieba cuts 残疾人证号 into 残疾人/证号 and 残疾证号 into 残疾证/号; context words match within one token.
     CONTEXT = ["残疾人证", "残疾证号", "残疾人证号", "残疾证", "残疾人"]
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # None keeps the pattern score: a cert with a typo is still a person's ID and disability.

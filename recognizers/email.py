@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import halfwidth
 
@@ -107,19 +108,12 @@ _EMAIL = (
 )
 
 
-class EmailRecognizer(PatternRecognizer):
+class EmailRecognizer(ZhPatternRecognizer):
     """E-mail addresses in zh text; a well-formed one scores 1.0 (as Presidio's English recognizer does)."""
 
+    ENTITY = ENTITY
     PATTERNS = [Pattern("EMAIL_ADDRESS (zh)", _EMAIL, 0.5)]
     CONTEXT = ["邮箱", "电子邮箱", "电子邮件", "邮件", "email", "e-mail", "mail"]
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # None keeps the pattern score: a malformed address is still somebody's address.

@@ -32,8 +32,9 @@ from __future__ import annotations
 import datetime
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import digits_and_letters
 
@@ -155,9 +156,10 @@ _LOOSE_18 = r"(?<![0-9A-Za-z])[1-9](?:" + _SEP + r"\d){16}" + _SEP + r"[0-9Xx](?
 _LEGACY_15 = r"(?<![0-9A-Za-z])[1-9]\d{5}" + _SEP + r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"
 
 
-class IdCardRecognizer(PatternRecognizer):
+class IdCardRecognizer(ZhPatternRecognizer):
     """身份证号 in text; a valid checksum raises the score to 1.0, a bad one keeps the pattern's score."""
 
+    ENTITY = ENTITY
     PATTERNS = [
         Pattern("CN_ID_CARD (18, birth date shape)", _STRICT_18, 0.6),
         Pattern("CN_ID_CARD (15, legacy)", _LEGACY_15, 0.4),
@@ -165,14 +167,6 @@ class IdCardRecognizer(PatternRecognizer):
     ]
     # jieba splits 公民身份号码 into 公民/身份/号码, and context words are matched within single tokens.
     CONTEXT = ["身份证", "身份证号", "身份证号码", "公民身份号码", "身份", "证件号", "证件号码", "身份号码", "证号"]
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # None keeps the pattern score: an ID with a typo'd checksum is still a person's ID.

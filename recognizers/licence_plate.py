@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import halfwidth
 
@@ -107,23 +108,16 @@ _END = r"(?![0-9A-Za-z])"
 _ORDINARY = rf"(?=[A-Z]*\d)[{_SERIAL}]{{5}}"
 
 
-class LicencePlateRecognizer(PatternRecognizer):
+class LicencePlateRecognizer(ZhPatternRecognizer):
     """Plate numbers in zh text. The province character is required: ``A12345`` alone is no plate."""
 
+    ENTITY = ENTITY
     PATTERNS = [
         Pattern("CN_LICENCE_PLATE (ordinary)", _HEAD + _ORDINARY + _END, 0.6),
         Pattern("CN_LICENCE_PLATE (new energy)", _HEAD + rf"(?:[DF][{_SERIAL}]\d{{4}}|\d{{5}}[DF])" + _END, 0.6),
         Pattern("CN_LICENCE_PLATE (special)", _HEAD + rf"[{_SERIAL}]{{4}}[{SPECIAL_SUFFIXES}]", 0.6),
     ]
     CONTEXT = ["车牌", "车牌号", "车牌号码", "号牌", "号牌号码", "机动车", "车辆"]
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # No checksum exists; a well-formed plate is as certain as this gets, anything else keeps its score.

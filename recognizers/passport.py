@@ -43,8 +43,9 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import digits_and_letters
 
@@ -167,31 +168,25 @@ def _alone(shape: str) -> str:
     return rf"(?<![0-9A-Za-z])(?:{shape})(?![0-9A-Za-z])"
 
 
-class PassportRecognizer(PatternRecognizer):
+class PassportRecognizer(ZhPatternRecognizer):
     """Passport numbers in zh text. No check digit exists: the pattern score stands, context raises it."""
 
+    ENTITY = ENTITY
     PATTERNS = [
         Pattern("CN_PASSPORT (ordinary)", _alone(PASSPORTS["普通护照"]), 0.5),
         Pattern("CN_PASSPORT (diplomatic, service)", _alone(PASSPORTS["外交、公务、公务普通护照"]), 0.3),
     ]
     CONTEXT = ["护照", "护照号", "护照号码", "passport"]
 
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
-
 
 # 台胞证 numbers are 8 bare digits: only the document's name right before them makes them one.
 _TAIWAN_COMPATRIOT = r"(?<=(?:台胞证|台湾居民来往大陆通行证)(?:号码|号|证号)?\s?[:：]?\s?)\d{8}(?![0-9A-Za-z])"
 
 
-class TravelPermitRecognizer(PatternRecognizer):
+class TravelPermitRecognizer(ZhPatternRecognizer):
     """往来港澳/台湾通行证, 回乡证 and 台胞证 numbers in zh text."""
 
+    ENTITY = TRAVEL_PERMIT_ENTITY
     PATTERNS = [
         Pattern("CN_TRAVEL_PERMIT (Hong Kong, Macao)", _alone(TRAVEL_PERMITS["往来港澳通行证"]), 0.5),
         Pattern("CN_TRAVEL_PERMIT (Taiwan)", _alone(TRAVEL_PERMITS["往来台湾通行证"]), 0.5),
@@ -199,11 +194,3 @@ class TravelPermitRecognizer(PatternRecognizer):
         Pattern("CN_TRAVEL_PERMIT (台胞证, named)", _TAIWAN_COMPATRIOT, 0.6),
     ]
     CONTEXT = ["通行证", "回乡证", "台胞证", "港澳", "台湾"]
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = TRAVEL_PERMIT_ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )

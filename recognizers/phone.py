@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import halfwidth
 
@@ -223,7 +224,7 @@ def _glued(text: str, start: int, end: int) -> bool:
     )
 
 
-class PhoneRecognizer(PatternRecognizer):
+class PhoneRecognizer(ZhPatternRecognizer):
     """Personal phone numbers in text; a valid mobile or landline scores 1.0.
 
     Service numbers are never matched (no pattern takes 3- or 5-digit numbers or 400/800 numbers), and
@@ -231,20 +232,13 @@ class PhoneRecognizer(PatternRecognizer):
     other digits scores :data:`GLUED_SCORE`.
     """
 
+    ENTITY = ENTITY
     PATTERNS = [
         Pattern("CN_PHONE (mobile)", _BEFORE + _MOBILE + _AFTER, 0.5),
         Pattern("CN_PHONE (landline with area code)", _BEFORE + _LANDLINE + _AFTER, 0.5),
         Pattern("CN_PHONE (after 电话/手机, any shape)", _LABELLED, 0.6),
     ]
     CONTEXT = ["电话", "手机", "联系电话", "联系方式", "手机号", "座机", "固话", "tel", "phone"]
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def analyze(
         self,
@@ -264,24 +258,17 @@ class PhoneRecognizer(PatternRecognizer):
         return True if is_valid(pattern_text) else None
 
 
-class PublicPhoneRecognizer(PatternRecognizer):
+class PublicPhoneRecognizer(ZhPatternRecognizer):
     """Public lines in text, to be kept: service numbers, and numbers right after 监督电话 / 举报电话 /
     投诉电话 / 热线. They score 1.0, so that they win over a CN_PHONE finding of the same digits."""
 
+    ENTITY = PUBLIC_ENTITY
     PATTERNS = [
         Pattern("CN_PUBLIC_PHONE (after 监督/举报/投诉电话, 热线)", _PUBLIC_LABELLED, 1.0),
         Pattern("CN_PUBLIC_PHONE (400/800)", _ALONE_BEFORE + _TOLL_FREE + _ALONE_AFTER, 0.8),
         Pattern("CN_PUBLIC_PHONE (service number by a call word)", _SHORT_CALLED, 0.8),
     ]
     CONTEXT = ["监督电话", "举报电话", "投诉电话", "服务热线", "热线", "监督", "举报", "投诉"]
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = PUBLIC_ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return True if is_service_number(pattern_text) or is_valid(pattern_text) else None

@@ -36,10 +36,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from recognizers import id_card
 from recognizers.bank_card import yields_to_id_card
+from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import digits_and_letters
 
@@ -127,7 +128,7 @@ def mask(number: object, keep_first: int = 8, keep_last: int = 2, char: str = "*
     return id_card.mask(compact(number), keep_first=keep_first, keep_last=keep_last, char=char)
 
 
-class UsccRecognizer(PatternRecognizer):
+class UsccRecognizer(ZhPatternRecognizer):
     """统一社会信用代码 in text.
 
     A valid code scores 1.0. An invalid one that holds a letter keeps the pattern's score: it is no personal
@@ -135,19 +136,12 @@ class UsccRecognizer(PatternRecognizer):
     but perhaps for its check digit: claiming those would keep a person's number from being masked.
     """
 
+    ENTITY = ENTITY
     PATTERNS = [Pattern("CN_USCC (GB 32100 shape)", r"(?<![0-9A-Za-z])" + _SHAPE + r"(?![0-9A-Za-z])", 0.4)]
     # jieba splits 统一社会信用代码 into 统一/社会/信用/代码, and context words are matched within single tokens.
     CONTEXT = [
         "统一社会信用代码", "社会信用代码", "信用代码", "信用", "纳税人识别号", "纳税人", "税号", "营业执照", "机构代码",
     ]  # fmt: skip
-
-    def __init__(self, supported_language: str = "zh", supported_entity: str = ENTITY) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         number = compact(pattern_text)
