@@ -129,17 +129,20 @@ def main() -> None:
     out = DATA / "out"
     key = DATA / "bench.key"
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    deid = [str(Path(PYTHON).with_name("deid")), "run", str(source), "--pipeline", "dibao", "--out", str(out), "--key-file", str(key), *jobs]
+
+    def deid(roster: Path, folder: Path) -> list[str]:
+        return [str(Path(PYTHON).with_name("deid")), "run", str(roster), "--pipeline", "dibao", "--out", str(folder),
+                "--key-file", str(key), *jobs]  # fmt: skip
 
     floor, floor_memory = timed([PYTHON, "-c", FLOOR, str(source), str(DATA / "floor-out.csv")])
-    deid_seconds, deid_memory = timed(deid)
+    deid_seconds, deid_memory = timed(deid(source, out))
     structured_rows = args.structured_rows or args.rows
     structured, _ = timed([PYTHON, "-c", STRUCTURED, str(source), str(DATA / "structured-out.csv"), str(structured_rows)])
     structured_full = structured * args.rows / structured_rows
     triple_memory = None
     if not args.skip_triple:
         triple = write_roster(DATA / f"dibao-{3 * args.rows}.csv", 3 * args.rows, seed=20261124)
-        _, triple_memory = timed([*deid[:2], str(triple), *deid[3:5], str(DATA / "out3"), *deid[6:]])
+        _, triple_memory = timed(deid(triple, DATA / "out3"))
 
     scaled = "" if structured_rows == args.rows else f" (measured on {structured_rows:,} rows, scaled ×{args.rows / structured_rows:g})"
     print(f"\nmachine: {os.cpu_count()} cores; rows: {args.rows:,}; file: {source.stat().st_size / 2**20:.0f} MiB")

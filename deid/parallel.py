@@ -7,7 +7,10 @@ under a plan made once from the sheet's first rows, and written in their order.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import itertools
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,6 +23,14 @@ from deid.text import TextRedactor
 from deid.transform import ChunkOutcome, SheetPlan, SheetTransformer
 
 _transformers: dict[str, SheetTransformer] = {}
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Make this worker process end when the run that started it is killed (Linux), so that no orphan keeps
+    writing into the output folder after a ``kill -9``."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: workers end when their task queue closes
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def build_transformer(pipeline: Pipeline, fingerprint: Fingerprinter) -> SheetTransformer:
@@ -27,6 +38,7 @@ def build_transformer(pipeline: Pipeline, fingerprint: Fingerprinter) -> SheetTr
 
 
 def _start_worker(specs: dict[str, tuple[Pipeline, Fingerprinter]]) -> None:
+    die_with_parent()
     _transformers.update({key: build_transformer(*spec) for key, spec in specs.items()})
 
 

@@ -20,7 +20,7 @@ from deid.check import CHECK, Checker, check_spec
 from deid.errors import DeidError, OutputError
 from deid.fingerprint import Fingerprinter, load_or_create_key
 from deid.io import SUFFIXES, Sheet, Workbook, atomic_output, open_writer, output_name, use_workbook, write_atomically
-from deid.parallel import BlockMapper
+from deid.parallel import BlockMapper, die_with_parent
 from deid.policy import Pipeline, load_pipeline
 from deid.report import build_report
 from deid.transform import SheetPlan
@@ -297,6 +297,7 @@ PUBLISH = "publish"
 
 def _start_worker(pipeline: Pipeline, fingerprint: Fingerprinter) -> None:
     global _worker
+    die_with_parent()
     _worker = Publisher(pipeline, fingerprint)
 
 
