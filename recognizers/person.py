@@ -89,6 +89,7 @@ _AFTER_CUE = re.compile(r"(?:姓名|签字|签名|名字)?[\s:：]*(?:为|是|�
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN = re.compile(f"[{_HAN_CHARS}]")
+_MASKED_NAME = re.compile(f"[{_HAN_CHARS}]{{1,2}}\\*+")
 _DOTS = "·•・‧∙.．"
 _DOT_TRANSLATION = {ord(dot): "·" for dot in _DOTS}
 _WHITESPACE = re.compile(r"\s+")
@@ -552,7 +553,9 @@ def find_names(text: object) -> list[NameSpan]:
     spans = _cued_names(text)
     spans += [NameSpan(start, end, TAGGED_SCORE, "middle dot") for start, end in _dotted_names(text)]
     if any(char in SURNAMES for char in text):
-        tagged = _tagged_names(text, spans)
+        # A name deid already masked (张*丰) is as good as a found one: its clause needs no tagging.
+        masked = [NameSpan(m.start(), m.end(), 0.0, "masked") for m in _MASKED_NAME.finditer(text)]
+        tagged = _tagged_names(text, spans + masked)
         spans += [NameSpan(start, end, TAGGED_SCORE, "jieba person tag") for start, end in tagged]
     return _without_overlaps(spans)
 
