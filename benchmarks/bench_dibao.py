@@ -137,14 +137,20 @@ def main() -> None:
     floor, floor_memory = timed([PYTHON, "-c", FLOOR, str(source), str(DATA / "floor-out.csv")])
     deid_seconds, deid_memory = timed(deid(source, out))
     structured_rows = args.structured_rows or args.rows
-    structured, _ = timed([PYTHON, "-c", STRUCTURED, str(source), str(DATA / "structured-out.csv"), str(structured_rows)])
+    structured, _ = timed(
+        [PYTHON, "-c", STRUCTURED, str(source), str(DATA / "structured-out.csv"), str(structured_rows)]
+    )
     structured_full = structured * args.rows / structured_rows
     triple_memory = None
     if not args.skip_triple:
         triple = write_roster(DATA / f"dibao-{3 * args.rows}.csv", 3 * args.rows, seed=20261124)
         _, triple_memory = timed(deid(triple, DATA / "out3"))
 
-    scaled = "" if structured_rows == args.rows else f" (measured on {structured_rows:,} rows, scaled ×{args.rows / structured_rows:g})"
+    scaled = (
+        ""
+        if structured_rows == args.rows
+        else f" (measured on {structured_rows:,} rows, scaled ×{args.rows / structured_rows:g})"
+    )
     print(f"\nmachine: {os.cpu_count()} cores; rows: {args.rows:,}; file: {source.stat().st_size / 2**20:.0f} MiB")
     print(f"{'what':<44}{'seconds':>10}{'peak MiB':>10}")
     print(f"{'1. pandas read + write (floor)':<44}{floor:>10.1f}{floor_memory:>10}")

@@ -47,6 +47,10 @@ def _create_key(path: Path) -> bytes:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="ascii") as handle:
             handle.write(key.hex() + "\n")
+    except (NotADirectoryError, FileExistsError):
+        raise KeyFileError(
+            f"{path}: a folder on this path is a file; give --key-file a path in a real folder"
+        ) from None
     except OSError as error:
         raise KeyFileError(
             f"{path}: cannot create the key file ({error.strerror}); give a writable --key-file"

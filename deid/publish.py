@@ -278,15 +278,15 @@ def plan_outputs(inputs: list[Path], out_dir: Path) -> tuple[list[tuple[Path, Pa
     refused = [FileReport(input=str(p), error=f"{p.name}: no such file or folder") for p in inputs if not p.exists()]
     items, taken = [], set()
     for source, relative in collect_inputs([p for p in inputs if p.exists()], out_dir):
-        if relative in taken:
+        clash = next((name for name in (relative, audit_name(relative)) if name in taken), None)
+        if clash is not None:
             refused.append(
                 FileReport(
-                    input=str(source),
-                    error=f"{source.name}: another input is published as {relative}; rename one of them",
+                    input=str(source), error=f"{source.name}: another input also writes {clash}; rename one of them"
                 )
             )
             continue
-        taken.add(relative)
+        taken |= {relative, audit_name(relative)}
         items.append((source, relative))
     return items, refused
 

@@ -137,7 +137,7 @@ def test_check_fails_the_original_and_a_hand_masked_copy(leaky, tmp_path):
 @pytest.mark.parametrize("make", [dibao_roster, linshi_roster])
 def test_check_passes_published_outputs_and_fails_originals(make, tmp_path, key_file):
     roster = make(15, seed=41)
-    sources = [write_xlsx(roster, tmp_path / "in" / "r.xlsx"), write_csv(roster, tmp_path / "in" / "r.csv", "gbk")]
+    sources = [write_xlsx(roster, tmp_path / "in" / "r1.xlsx"), write_csv(roster, tmp_path / "in" / "r2.csv", "gbk")]
     run(sources, roster.kind, tmp_path / "out", key_file)
     runner = CliRunner()
     for source in sources:

@@ -41,9 +41,9 @@ def detect_encoding(data: bytes) -> str:
 
 
 def _detect(handle) -> str:
-    if handle.read(3) == codecs.BOM_UTF8:
-        return "utf-8-sig"
-    for encoding in ("utf-8", "gb18030"):
+    # A BOM says UTF-8, but the whole file must still decode: a bad byte far down is refused now, not midway.
+    candidates = ("utf-8-sig",) if handle.read(3) == codecs.BOM_UTF8 else ("utf-8", "gb18030")
+    for encoding in candidates:
         handle.seek(0)
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -108,6 +108,10 @@ class _Blocks:
         except csv.Error as error:
             raise InputError(
                 self._path, f"the CSV is malformed ({error}); open it in Excel and save it again"
+            ) from None
+        except UnicodeDecodeError:
+            raise InputError(
+                self._path, "the text is neither UTF-8 nor GBK; save it from Excel as 'CSV UTF-8'"
             ) from None
 
     def rest(self) -> Iterator[pd.DataFrame]:

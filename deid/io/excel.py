@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import struct
 import zipfile
 from pathlib import Path
 
@@ -17,10 +18,18 @@ import python_calamine
 import xlsxwriter
 
 from deid.errors import InputError
+from deid.io import cfb
+from deid.io.isolate import ReaderFailed, call_isolated
 from deid.io.package import read_package
 from deid.io.sheets import PublishedSheet, Sheet, Workbook
 from deid.io.sniff import ENCRYPTED
 
+UNREADABLE = "not a readable Excel workbook (corrupt or another format); open it in Excel and save it as .xlsx"
+TRUNCATED = "not a readable Excel workbook: it is truncated (its ZIP directory is missing); copy or export it again"
+OUT_OF_MEMORY = (
+    "the reader ran out of memory or crashed (a corrupt file, or a cell far beyond the table such as XFD1048576); "
+    "open it in Excel, delete the empty rows and columns after the table, save, and run again"
+)
 # Fixed document dates keep repeated runs byte-identical and say nothing about who made the file when.
 FIXED_CREATED = datetime.datetime(2000, 1, 1)
 _EXACT_FLOAT_LIMIT = 1e15  # beyond this Excel has kept only 15 significant digits
@@ -48,17 +57,21 @@ def cell_text(value: object) -> str:
 
 
 def read_excel(path: Path) -> Workbook:
-    """An .xlsx/.xlsm/.xls workbook, whatever its file name says (calamine reads the format from the bytes)."""
+    """An .xlsx/.xlsm/.xls workbook, whatever its file name says (calamine reads the format from the bytes).
+
+    calamine runs in a child process (deid.io.isolate): a workbook that makes it abort or exhaust memory is
+    refused alone. An .xls container is checked first, so that a corrupt one is refused at once.
+    """
+    _check_container(path)
     try:
-        with open(path, "rb") as handle:
-            book = python_calamine.CalamineWorkbook.from_filelike(handle)
-            sheets = [s for s in (_read_sheet(book, meta) for meta in book.sheets_metadata) if s is not None]
+        sheets = call_isolated(_read_sheets, path)
+    except ReaderFailed:
+        raise InputError(path, OUT_OF_MEMORY) from None
+    if isinstance(sheets, str):
+        raise InputError(path, sheets)
+    try:
         package = read_package(path)
-    except python_calamine.PasswordError:
-        raise InputError(path, ENCRYPTED) from None
-    except BaseException as error:
-        if not _is_reader_fault(error):
-            raise
+    except Exception:  # zipfile and ElementTree raise many types for broken packages; all mean the same here
         raise InputError(path, _unreadable_reason(path)) from None
     for sheet in sheets:
         if sheet.name in package.sheets:
@@ -67,9 +80,35 @@ def read_excel(path: Path) -> Workbook:
     return Workbook(path, "excel", sheets, package=package)
 
 
+def _check_container(path: Path) -> None:
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(cfb.MAGIC)) != cfb.MAGIC:
+                return
+        cfb.check(path)
+    except (OSError, ValueError, struct.error):
+        raise InputError(path, UNREADABLE) from None
+
+
+def _read_sheets(path: Path) -> list[Sheet] | str:
+    """The workbook's sheets, or the one-line reason it cannot be read (runs in the child)."""
+    try:
+        with open(path, "rb") as handle:
+            book = python_calamine.CalamineWorkbook.from_filelike(handle)
+            return [s for s in (_read_sheet(book, meta) for meta in book.sheets_metadata) if s is not None]
+    except python_calamine.PasswordError:
+        return ENCRYPTED
+    except MemoryError:
+        return OUT_OF_MEMORY
+    except BaseException as error:
+        if not _is_reader_fault(error):
+            raise
+        return _unreadable_reason(path)
+
+
 def _is_reader_fault(error: BaseException) -> bool:
-    """Calamine and the package reader raise many types for broken files, and calamine's Rust code can panic
-    (``PanicException`` derives from BaseException): all mean the file cannot be read."""
+    """calamine raises many types for broken files, and its Rust code can panic (``PanicException`` derives
+    from BaseException): all mean the file cannot be read."""
     return isinstance(error, Exception) or type(error).__name__ == "PanicException"
 
 
@@ -79,9 +118,7 @@ def _unreadable_reason(path: Path) -> str:
             truncated = handle.read(4) == b"PK\x03\x04" and not zipfile.is_zipfile(path)
     except OSError:
         truncated = False
-    if truncated:
-        return "the workbook is truncated (its ZIP directory is missing); copy or export it again"
-    return "not a readable Excel workbook (corrupt or another format); open it in Excel and save it as .xlsx"
+    return TRUNCATED if truncated else UNREADABLE
 
 
 def _read_sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMetadata) -> Sheet | None:

@@ -21,9 +21,10 @@ import struct
 from pathlib import Path
 
 from deid.errors import InputError
+from deid.io import cfb
 
 HEAD_BYTES = 64 * 1024
-OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+OLE_MAGIC = cfb.MAGIC
 # An encrypted .xlsx is an OLE container holding these two streams instead of the ZIP package (MS-OFFCRYPTO).
 ENCRYPTED_STREAMS = ("EncryptionInfo", "EncryptedPackage")
 ENCRYPTED = (
@@ -45,10 +46,6 @@ _BINARY_MAGIC = {
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _WORKBOOK_ROOT = re.compile(r"<(?:[\w.-]+:)?Workbook[\s>]")
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|table|style|title)[\s>/]", re.IGNORECASE)
-# FAT values at or above this are markers (free, end of chain, FAT sector), not sector numbers.
-_MAX_SECTOR = 0xFFFFFFFA
-_DIRECTORY_ENTRY = 128
-_DIRECTORY_SECTORS = 4096  # a roster's container has a handful; more means a loop or garbage
 
 
 def sniff(path: Path) -> str:
@@ -88,7 +85,18 @@ def sniff_bytes(head: bytes) -> str:
         raise ValueError("the file is UTF-16 text ('Unicode text'); save it from Excel as 'CSV UTF-8' and run again")
     if b"\x00" in head:
         raise ValueError("the file is binary, not a table; export the roster as .xlsx or .csv")
+    if encoding == "utf-8-sig" and not _decodes(head, encoding):
+        raise ValueError("the text is neither UTF-8 nor GBK; save it from Excel as 'CSV UTF-8'")
     return "text"
+
+
+def _decodes(head: bytes, encoding: str) -> bool:
+    """Whether ``head`` decodes, a character cut at its end aside."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def text_encoding(head: bytes) -> str | None:
@@ -134,48 +142,6 @@ def is_encrypted_package(path: Path, head: bytes) -> bool:
     if all(name.encode("utf-16-le") in head for name in ENCRYPTED_STREAMS):
         return True
     try:
-        return set(ENCRYPTED_STREAMS) <= compound_file_names(path)
+        return set(ENCRYPTED_STREAMS) <= cfb.directory_names(path)
     except (OSError, ValueError, struct.error):
         return False
-
-
-def compound_file_names(path: Path) -> set[str]:
-    """The names of the storages and streams in a Compound File Binary's directory (MS-CFB)."""
-    with open(path, "rb") as handle:
-        header = handle.read(512)
-        if len(header) < 512 or not header.startswith(OLE_MAGIC):
-            raise ValueError("not a compound file")
-        shift = struct.unpack_from("<H", header, 0x1E)[0]
-        if shift not in (9, 12):
-            raise ValueError("unknown sector size")
-        size = 1 << shift
-        fat_sectors = struct.unpack_from("<109I", header, 0x4C)
-        sector, seen, names = struct.unpack_from("<I", header, 0x30)[0], set(), set()
-        while sector <= _MAX_SECTOR and sector not in seen and len(seen) < _DIRECTORY_SECTORS:
-            seen.add(sector)
-            handle.seek((sector + 1) * size)
-            data = handle.read(size)
-            if len(data) < size:
-                break
-            names |= _directory_names(data)
-            sector = _next_sector(handle, fat_sectors, size, sector)
-    return names
-
-
-def _directory_names(data: bytes) -> set[str]:
-    names = set()
-    for offset in range(0, len(data), _DIRECTORY_ENTRY):
-        length = struct.unpack_from("<H", data, offset + 64)[0]  # in bytes, with the terminating NUL
-        if 2 <= length <= 64 and length % 2 == 0:
-            names.add(data[offset : offset + length - 2].decode("utf-16-le", errors="replace"))
-    return names
-
-
-def _next_sector(handle, fat_sectors: tuple[int, ...], size: int, sector: int) -> int:
-    per_sector = size // 4
-    index, position = divmod(sector, per_sector)
-    if index >= len(fat_sectors) or fat_sectors[index] > _MAX_SECTOR:
-        return _MAX_SECTOR + 1  # beyond the header's FAT list: the names read so far are all there is
-    handle.seek((fat_sectors[index] + 1) * size + position * 4)
-    entry = handle.read(4)
-    return struct.unpack("<I", entry)[0] if len(entry) == 4 else _MAX_SECTOR + 1

@@ -11,7 +11,6 @@ One sheet per HTML ``<table>`` (nested tables are sheets of their own) or per ``
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -23,12 +22,14 @@ import pandas as pd
 from deid.errors import InputError
 from deid.io.package import Package, Removal
 from deid.io.sheets import Sheet, Workbook, column_letter
+from deid.io.sniff import text_encoding
 
 SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 X = "{urn:schemas-microsoft-com:office:excel}"
 # Excel's grid; the HTML standard's own limits on spans.
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
 MAX_COLSPAN, MAX_ROWSPAN = 1000, 65534
+MAX_GRID_CELLS = 20_000_000  # a million-row roster of 20 columns; beyond, a stray far-away cell is the cause
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\n\f\xa0]+")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -36,17 +37,19 @@ _UNREADABLE = "open it in Excel and save it as .xlsx"
 
 
 def decode_markup(path: Path, data: bytes) -> str:
-    """The text of an HTML or XML file: byte-order mark, then the declared charset, then UTF-8, then GBK."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return _decode(path, data, [encoding])
-    declared = _DECLARED.search(data[:4096])
-    candidates = [_superset(declared.group(1).decode("ascii"))] if declared else []
-    return _decode(path, data, [*candidates, "utf-8", "gb18030"])
+    """The text of an HTML or XML file: byte-order mark or UTF-16 shape, the declared charset, UTF-8, GBK."""
+    head = data[:4096]
+    marked = text_encoding(head)
+    if marked:
+        encodings = [marked]
+    else:
+        declared = _DECLARED.search(head)
+        encodings = [_superset(declared.group(1).decode("ascii"))] if declared else []
+        encodings += ["utf-8", "gb18030"]
+    text = _decode(path, data, encodings)
+    if "\x00" in text:
+        raise InputError(path, "the file is binary, not a table; export the roster as .xlsx or .csv")
+    return text
 
 
 def _superset(name: str) -> str:
@@ -80,7 +83,7 @@ def read_html_text(path: Path, text: str) -> Workbook:
         raise InputError(path, f"the HTML table export is malformed; {_UNREADABLE}") from None
     if not tables:
         raise InputError(path, "an HTML page with no table in it; export the roster as .xlsx or .csv")
-    return Workbook(path, "excel", [_sheet(f"Sheet{n}", t.cells, t.merged) for n, t in enumerate(tables, 1)])
+    return Workbook(path, "excel", [_sheet(path, f"Sheet{n}", t.cells, t.merged) for n, t in enumerate(tables, 1)])
 
 
 @dataclass
@@ -93,10 +96,11 @@ class _Table:
     cell: list[str | None] | None = None  # text pieces of the open cell; None marks a <br>
     cell_at: tuple[int, int] = (0, 0)
     in_row: bool = False
+    spanning_down: list[tuple[int, int, int, int]] = field(default_factory=list)  # rowspans still open
 
     def covered(self, row: int, column: int) -> bool:
         """Whether a cell spanning down from a row above already sits at (row, column)."""
-        return any(r1 < row <= r2 and c1 <= column <= c2 for r1, c1, r2, c2 in self.merged)
+        return any(r1 < row <= r2 and c1 <= column <= c2 for r1, c1, r2, c2 in self.spanning_down)
 
 
 class _TableParser(HTMLParser):
@@ -158,6 +162,7 @@ def _start_row(table: _Table) -> None:
     table.row, table.column, table.in_row = table.row + 1, 0, True
     if table.row >= MAX_ROWS:
         raise ValueError("more rows than Excel holds")
+    table.spanning_down = [span for span in table.spanning_down if span[2] >= table.row]
 
 
 def _end_row(table: _Table) -> None:
@@ -181,6 +186,8 @@ def _start_cell(table: _Table, attrs: dict[str, str | None]) -> None:
     rows = _span(attrs.get("rowspan"), MAX_ROWSPAN)
     if rows > 1 or last > first:
         table.merged.append((table.row, first, table.row + rows - 1, last))
+    if rows > 1:
+        table.spanning_down.append(table.merged[-1])
     table.column = last + 1
     table.cell, table.cell_at = [], (table.row, first)
     table.cells[table.cell_at] = ""
@@ -218,9 +225,16 @@ def _cell_text(pieces: list[str | None]) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _sheet(name: str, cells: dict[tuple[int, int], str], merged: list[tuple[int, int, int, int]]) -> Sheet:
+def _sheet(path: Path, name: str, cells: dict[tuple[int, int], str], merged: list[tuple[int, int, int, int]]) -> Sheet:
     height = max((r for r, _ in cells), default=-1) + 1
-    width = max((c for _, c in cells), default=-1) + 1
+    # A merge across columns makes them (a browser draws a colspan's columns); one down past the last row does not.
+    width = max([c for _, c in cells] + [c2 for r1, _, _, c2 in merged if r1 < height], default=-1) + 1
+    if height * width > MAX_GRID_CELLS:
+        raise InputError(
+            path,
+            f"a table spans {height} rows × {width} columns (a cell far beyond the table?); "
+            "delete the empty rows and columns after it, save as .xlsx, and run again",
+        )
     rows = [[""] * width for _ in range(height)]
     for (r, c), text in cells.items():
         rows[r][c] = text
@@ -240,9 +254,14 @@ def _without_overlaps(merged: list[tuple[int, int, int, int]]) -> list[tuple[int
     [(0, 0, 0, 2), (1, 0, 2, 0)]
     """
     kept: list[tuple[int, int, int, int]] = []
+    by_row: dict[int, list[tuple[int, int]]] = {}  # column intervals already merged, row by row
     for r1, c1, r2, c2 in merged:
-        if not any(r1 <= b2 and b1 <= r2 and c1 <= d2 and d1 <= c2 for b1, d1, b2, d2 in kept):
-            kept.append((r1, c1, r2, c2))
+        rows = range(r1, r2 + 1)
+        if any(c1 <= d2 and d1 <= c2 for r in rows for d1, d2 in by_row.get(r, ())):
+            continue
+        kept.append((r1, c1, r2, c2))
+        for r in rows:
+            by_row.setdefault(r, []).append((c1, c2))
     return kept
 
 
@@ -306,12 +325,15 @@ def _sheet_name(name: str, taken: set[str], n: int) -> str:
     >>> taken = set()
     >>> _sheet_name('一月/二月', taken, 1), _sheet_name('一月_二月', taken, 2), _sheet_name('', taken, 3)
     ('一月_二月', 'Sheet2', 'Sheet3')
+    >>> _sheet_name('Sheet2_1', taken, 4), _sheet_name('Sheet2', taken, 2), _sheet_name('sheet3', taken, 3)
+    ('Sheet2_1', 'Sheet2_2', 'Sheet3_1')
     """
     cleaned = _SHEET_NAME_BAD.sub("_", name).strip("'")[:31] or f"Sheet{n}"
     if cleaned.lower() in taken or cleaned.lower() == "history":
         cleaned = f"Sheet{n}"
+    suffix = 1
     while cleaned.lower() in taken:
-        cleaned = f"Sheet{n}_{len(taken)}"
+        cleaned, suffix = f"Sheet{n}_{suffix}", suffix + 1
     taken.add(cleaned.lower())
     return cleaned
 
@@ -335,13 +357,21 @@ def _worksheet(path: Path, worksheet: ElementTree.Element, name: str, package: P
             _row(path, element, row, name, cells, merged, package)
     options = worksheet.find(f"{X}WorksheetOptions")
     visible = options.findtext(f"{X}Visible", "") if options is not None else ""
-    sheet = _sheet(name, cells, merged)
+    sheet = _sheet(path, name, cells, merged)
     sheet.hidden = visible.strip() in ("SheetHidden", "SheetVeryHidden")
     sheet.hidden_columns = {c for c in hidden_columns if c < sheet.grid.shape[1]}
     return sheet
 
 
-def _row(path, element, row, sheet, cells, merged, package) -> None:
+def _row(
+    path: Path,
+    element: ElementTree.Element,
+    row: int,
+    sheet: str,
+    cells: dict[tuple[int, int], str],
+    merged: list[tuple[int, int, int, int]],
+    package: Package,
+) -> None:
     column = -1
     for cell in element.findall(f"{SS}Cell"):
         column = _index(path, cell, column + 1, MAX_COLUMNS)
