@@ -101,9 +101,15 @@ def _is_free_text(value: str) -> bool:
     return len(value) >= 12 and re.search(r"[\u4e00-\u9fff]", value) is not None
 
 
+_DETAIL_HINT = re.compile(r"[0-9０-９一二三四五六七八九十]\s*(?:组|号|栋|幢|单元|室|弄|队|楼|层|户)|路|街|巷|小区")
+
+
 def _is_address(value: str) -> bool:
-    # Detail below the village, and no sentence: a note that mentions an address is free text.
-    return address.has_detail(value) and address.is_plausible(value) and not re.search(r"[，。；！？,;]", value)
+    # Detail below the village, and no sentence: a note that mentions an address is free text. The hint
+    # regex spares the parser every value that cannot be an address (names, amounts).
+    if not _DETAIL_HINT.search(value) or re.search(r"[，。；！？,;]", value):
+        return False
+    return address.has_detail(value) and address.is_plausible(value)
 
 
 def _is_id_like(value: str) -> bool:

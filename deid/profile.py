@@ -23,7 +23,7 @@ VALUE_SHARE = 0.6  # share of sampled values that must fit a type for the values
 # The value types tried, most specific first: a 20-char 残疾人证号 also starts like an ID, a 19-digit card is
 # no phone, and dates and amounts have shapes no address or name has.
 VALUE_TYPE_ORDER = (
-    "disability_cert", "id_card", "bank_card", "phone", "uscc", "date", "amount", "address", "person_name",
+    "disability_cert", "id_card", "bank_card", "phone", "uscc", "date", "amount", "person_name", "address",
     "free_text",
 )  # fmt: skip
 PERSONAL_TYPES = frozenset(name for name, t in COLUMN_TYPES.items() if t.entity and name != "uscc")

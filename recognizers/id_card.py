@@ -30,6 +30,7 @@ False
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 
 from presidio_analyzer import Pattern
@@ -46,6 +47,9 @@ PROVINCE_CODES = frozenset(
 )
 _WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 _CHECK_CHARS = "10X98765432"
+_ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
+_EARLIEST = datetime.date(1880, 1, 1)
+_TODAY = datetime.date.today()  # once per process: a run does not outlive the dates it checks
 _PLAUSIBLE = re.compile(r"[1-9]\d{16}[\dX]|[1-9]\d{14}")
 
 
@@ -70,7 +74,8 @@ def calc_check_digit(number: object) -> str:
     body = compact(number)[:17]
     if len(body) < 17 or not _is_ascii_digits(body):
         return ""
-    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(body, _WEIGHTS)) % 11]
+    # Bytes of ASCII digits are their values plus 48: one C-level sum instead of 17 int() calls.
+    return _CHECK_CHARS[(sum(map(operator.mul, body.encode(), _WEIGHTS)) - _ZERO_WEIGHT) % 11]
 
 
 def birth_date(number: object) -> datetime.date:
@@ -88,7 +93,7 @@ def birth_date(number: object) -> datetime.date:
         born = datetime.date(int(year), int(month), int(day))
     except ValueError:
         raise InvalidComponent("the birth date is not a real date") from None
-    if not datetime.date(1880, 1, 1) <= born <= datetime.date.today():
+    if not _EARLIEST <= born <= _TODAY:
         raise InvalidComponent("the birth date is out of range")
     return born
 
