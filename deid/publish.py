@@ -6,7 +6,6 @@ one-line reason and leaves nothing behind in the output folder; the other files 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -19,7 +18,17 @@ from deid.audit import AuditWriter, sheet_records, workbook_record
 from deid.check import CHECK, Checker, check_spec
 from deid.errors import DeidError, OutputError
 from deid.fingerprint import Fingerprinter, load_or_create_key
-from deid.io import SUFFIXES, Sheet, Workbook, atomic_output, open_writer, output_name, use_workbook, write_atomically
+from deid.io import (
+    SUFFIXES,
+    Sheet,
+    Workbook,
+    atomic_output,
+    open_writer,
+    output_name,
+    sha256_file,
+    use_workbook,
+    write_atomically,
+)
 from deid.parallel import BlockMapper, die_with_parent
 from deid.policy import Pipeline, load_pipeline
 from deid.report import build_report
@@ -77,14 +86,6 @@ class RunReport:
     @property
     def failed(self) -> list[FileReport]:
         return [f for f in self.files if f.status != "published"]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def collect_inputs(inputs: list[Path], out_dir: Path) -> list[tuple[Path, Path]]:

@@ -13,7 +13,6 @@ randomness, fixed sample), has inline CSS, no script and no external address, an
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
@@ -27,7 +26,7 @@ import pandas as pd
 from deid import __version__
 from deid.columns import COLUMN_TYPES
 from deid.errors import DeidError
-from deid.io import Sheet, Workbook, read_workbook, write_atomically
+from deid.io import Sheet, Workbook, read_workbook, sha256_file, write_atomically
 from deid.policy import Pipeline, describe_rule, load_pipeline
 
 REPORT_NAME = "report.html"
@@ -454,20 +453,12 @@ def _published_workbook(entry: dict, out_dir: Path) -> tuple[Workbook | None, li
     if path is None or not path.is_file():
         return None, ["公开版文件不在输出文件夹中：无法抽样，请重新运行 deid run"]
     problems = []
-    if entry.get("output_sha256") and _sha256(path) != entry["output_sha256"]:
+    if entry.get("output_sha256") and sha256_file(path) != entry["output_sha256"]:
         problems.append("公开版文件在运行后被改动过（校验值与 manifest 不一致）：请重新运行 deid run 后再审核")
     try:
         return read_workbook(path), problems
     except DeidError as error:
         return None, [*problems, f"公开版文件无法读取，无法抽样：{error}"]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _published_sheet(workbook: Workbook | None, sheet: dict, index: int) -> Sheet | None:

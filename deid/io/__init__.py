@@ -6,6 +6,7 @@ typed values, so cells that are published unchanged keep their number or date ty
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -26,7 +27,7 @@ T = TypeVar("T")
 
 __all__ = [
     "SUFFIXES", "PublishedSheet", "RaggedRows", "Sheet", "Workbook", "atomic_output", "open_writer", "output_name",
-    "read_workbook", "use_workbook", "write_atomically",
+    "read_workbook", "sha256_file", "use_workbook", "write_atomically",
 ]  # fmt: skip
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -122,6 +123,15 @@ def atomic_output(target: Path):
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
