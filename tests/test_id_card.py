@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from conftest import with_check
 from faker import Faker
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,14 +25,6 @@ from recognizers.exceptions import (
 )
 from recognizers.id_card import ENTITY, IdCardRecognizer
 from recognizers.normalize import halfwidth
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def with_check(body: str) -> str:
-    """``body`` (17 digits) and its GB 11643 MOD 11-2 check character."""
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS)) % 11]
-
 
 VALID = with_check("11010119900307777")  # 110101199003077774
 WITH_X = with_check("11010519491231002")  # 11010519491231002X
