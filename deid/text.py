@@ -42,7 +42,15 @@ PREFILTERS: list[tuple[re.Pattern, tuple[str, ...]]] = [
         ),
         ("CN_ADDRESS",),
     ),
-    (re.compile("|".join(map(re.escape, sorted(person.PersonRecognizer.CONTEXT, key=len, reverse=True)))), ("PERSON",)),
+    # A cue word followed by a name already masked (户主张*丰, as in a published file) is no reason to look.
+    (
+        re.compile(
+            "(?:"
+            + "|".join(map(re.escape, sorted(person.PersonRecognizer.CONTEXT, key=len, reverse=True)))
+            + ")(?![\\s:：为是]*[\u4e00-\u9fff]{1,2}\\*)"
+        ),
+        ("PERSON",),
+    ),
 ]
 PREFILTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in PREFILTERS))
 
@@ -52,6 +60,8 @@ def entities_to_find(text: str) -> list[str]:
 
     >>> entities_to_find('因病致贫'), entities_to_find('户主张三'), 'CN_PHONE' in entities_to_find('电话13812345678')
     ([], ['PERSON'], True)
+    >>> entities_to_find('户主张*丰因病致贫'), entities_to_find('户主张*丰，其子李明在读')
+    ([], ['PERSON'])
     """
     text = halfwidth(text)
     found = [entity for pattern, entities in PREFILTERS if pattern.search(text) for entity in entities]
