@@ -126,24 +126,6 @@ def issuer(number: object) -> str | None:
     return next((network for prefix, network in CARD_NETWORKS if number.startswith(prefix)), None)
 
 
-def yields_to_id_card(number: object) -> bool:
-    """Whether ``number`` is a 身份证号, or would be but for its check digit: the ID recognizer owns it.
-
-    >>> yields_to_id_card('110101199003077774'), yields_to_id_card('110101199003077775')
-    (True, True)
-    >>> yields_to_id_card('6228480012345678903')
-    False
-    """
-    try:
-        id_card.validate(number)
-    except InvalidChecksum:
-        # id_card.validate checks the check digit last: everything else about the number is an ID's.
-        return True
-    except ValueError:
-        return False
-    return True
-
-
 def mask(number: object, keep_first: int = 6, keep_last: int = 4, char: str = "*") -> str:
     """Keep the BIN and the last four digits of the compact number, mask the rest.
 
@@ -213,7 +195,7 @@ class BankCardRecognizer(ZhPatternRecognizer):
         ]
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        if yields_to_id_card(pattern_text):
+        if id_card.is_valid_but_for_checksum(pattern_text):
             return False
         # None keeps the pattern score: a card number with a typo is still somebody's account.
         return True if issuer(pattern_text) and is_valid(pattern_text) else None

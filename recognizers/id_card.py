@@ -121,6 +121,25 @@ def is_valid(number: object) -> bool:
         return False
 
 
+def is_valid_but_for_checksum(number: object) -> bool:
+    """Whether ``number`` is a 身份证号, or would be but for its check digit: other recognizers leave it to
+    this one (an 18-digit bank card or USCC shape that is really a person's ID).
+
+    >>> is_valid_but_for_checksum('110101199003077774'), is_valid_but_for_checksum('110101199003077775')
+    (True, True)
+    >>> is_valid_but_for_checksum('6228480012345678903')
+    False
+    """
+    try:
+        validate(number)
+    except InvalidChecksum:
+        # validate checks the check digit last: everything else about the number is an ID's.
+        return True
+    except ValueError:
+        return False
+    return True
+
+
 def is_plausible(number: object) -> bool:
     """Whether ``number`` has the shape of an ID, checksum and date aside: such a value is masked anyway."""
     return _PLAUSIBLE.fullmatch(compact(number)) is not None

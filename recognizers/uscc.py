@@ -39,7 +39,6 @@ import re
 from presidio_analyzer import Pattern
 
 from recognizers import id_card
-from recognizers.bank_card import yields_to_id_card
 from recognizers.base import ZhPatternRecognizer
 from recognizers.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import digits_and_letters
@@ -145,7 +144,7 @@ class UsccRecognizer(ZhPatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         number = compact(pattern_text)
-        if yields_to_id_card(number):
+        if id_card.is_valid_but_for_checksum(number):
             return False
         if is_valid(number):
             return True

@@ -270,11 +270,11 @@ def test_mask(value: str, kwargs: dict, expected: str) -> None:
     assert bank_card.mask(value, **kwargs) == expected
 
 
-def test_yields_to_id_card() -> None:
-    assert bank_card.yields_to_id_card(ID_HENAN)
-    assert bank_card.yields_to_id_card(ID_YUNNAN_TYPO)
-    assert not bank_card.yields_to_id_card(ICBC_18)
-    assert not bank_card.yields_to_id_card(ABC)
+def test_ids_are_left_to_the_id_recognizer() -> None:
+    assert id_card.is_valid_but_for_checksum(ID_HENAN)
+    assert id_card.is_valid_but_for_checksum(ID_YUNNAN_TYPO)
+    assert not id_card.is_valid_but_for_checksum(ICBC_18)
+    assert not id_card.is_valid_but_for_checksum(ABC)
 
 
 JUNK = [None, "", "①", "4.10102e17", "6" * 10_000, 12345, 4.10102e17, b"62284800", "卡号", [ABC]]
@@ -285,7 +285,7 @@ def test_public_functions_survive_junk(junk: object) -> None:
     assert bank_card.is_valid(junk) is False
     assert bank_card.is_plausible(junk) is False
     assert bank_card.issuer(junk) is None
-    assert bank_card.yields_to_id_card(junk) is False
+    assert id_card.is_valid_but_for_checksum(junk) is False
     assert isinstance(bank_card.compact(junk), str)
     assert isinstance(bank_card.calc_check_digit(junk), str)
     assert isinstance(bank_card.mask(junk), str)
