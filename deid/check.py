@@ -139,14 +139,11 @@ class Checker:
     def _dropped_column(
         self, sheet: str | None, block: pd.DataFrame, profile: ColumnProfile, entity: str, body_start: int
     ) -> Iterator[Finding]:
-        module = ENTITY_MODULES.get(entity)
         values = block[profile.index]
-        for row, value in values[(values.index >= body_start) & (values.str.strip() != "")].items():
-            place = f"{column_letter(profile.index)}{row + 1}"
-            if entity in _ANY_VALUE and not _MASKED_ONLY.fullmatch(value):
-                yield Finding(sheet, place, entity, "***")
-            elif module is not None and module.is_plausible(value):
-                yield Finding(sheet, place, entity, mask_value(value, entity, self.default.text[entity]))
+        values = values[values.index >= body_start]
+        for row, value in values[holds_identifier(values, entity)].items():
+            masked = mask_value(value, entity, self.default.text[entity]) if entity in self.default.text else "***"
+            yield Finding(sheet, f"{column_letter(profile.index)}{row + 1}", entity, masked)
 
     def _check_package(self, package: Package) -> list[Finding]:
         findings = []
@@ -171,6 +168,18 @@ class Checker:
                         masked = mask_value(value, result.entity_type, self.default.text[result.entity_type])
                         findings.append(Finding(sheet, f"文件部件 {part}", result.entity_type, masked))
         return sorted(set(findings), key=lambda f: (f.place, f.entity, f.masked))
+
+
+def holds_identifier(values: pd.Series, entity: str | None) -> pd.Series:
+    """Which cells of a column that the strictest pipeline drops still hold its identifier: any value of a
+    health or birth-date column that is not masked already, a value shaped like the number otherwise."""
+    filled = values.str.strip() != ""
+    if entity in _ANY_VALUE:
+        return filled & ~values.str.fullmatch(_MASKED_ONLY)
+    module = ENTITY_MODULES.get(entity or "")
+    if module is None:
+        return pd.Series(False, index=values.index)
+    return filled & values.map(module.is_plausible).astype(bool)
 
 
 def _allowed_types(pipeline: Pipeline | None) -> set[str]:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from deid.check import holds_identifier
 from deid.columns import COLUMN_TYPES
 from deid.fingerprint import Fingerprinter
 from deid.io import Sheet, use_workbook
 from deid.io.sheets import column_number
-from deid.operators import ENTITY_MODULES
 from deid.policy import load_pipeline
 from deid.text import TextRedactor
 from deid.transform import SheetTransformer
@@ -87,9 +87,7 @@ class Scanner:
 
 
 def _count_dropped(values: pd.Series, entity: str | None, counts: dict[str, int]) -> None:
-    """A column the strictest pipeline drops: how many of its cells hold the identifier (any value, for health)."""
-    module = ENTITY_MODULES.get(entity or "")
-    filled = values[values.str.strip() != ""]
-    found = int(filled.map(module.is_plausible).sum()) if module is not None else len(filled)
+    """A column the strictest pipeline drops: how many of its cells still hold the identifier."""
+    found = int(holds_identifier(values, entity).sum())
     if found and entity:
         counts[entity] = counts.get(entity, 0) + found
