@@ -199,10 +199,10 @@ class Publisher:
             writer.write(outcome.grid)
             audit.write(sheet_records(outcome.records, label, sheet.name))
             rows, text_rows = rows + block_rows, text_rows + outcome.text_rows
-        return _sheet_report(sheet.name, rows, plan, text_rows, self.pipeline)
+        return _sheet_report(sheet.name, rows, plan, text_rows)
 
 
-def _sheet_report(name: str | None, rows: int, plan: SheetPlan, text_rows: int, pipeline: Pipeline) -> SheetReport:
+def _sheet_report(name: str | None, rows: int, plan: SheetPlan, text_rows: int) -> SheetReport:
     columns = [
         ColumnReport(p.header, p.type, p.title, p.typed_by, p.evidence, rule.action, rule.origin)
         for p, rule in zip(plan.profiles, plan.rules)

@@ -81,18 +81,19 @@ class ExcelWriter:
 
     def __init__(self, target: Path) -> None:
         self._target = target
-        self._sheets: list[PublishedSheet] = []
+        self._sheets: list[tuple[Sheet, list[pd.DataFrame]]] = []
 
     def start_sheet(self, sheet: Sheet) -> None:
-        self._sheets.append(PublishedSheet(sheet, pd.DataFrame()))
-        self._blocks: list[pd.DataFrame] = []
+        self._sheets.append((sheet, []))
 
     def write(self, block: pd.DataFrame) -> None:
-        self._blocks.append(block)
-        self._sheets[-1].grid = pd.concat(self._blocks) if len(self._blocks) > 1 else block
+        self._sheets[-1][1].append(block)
 
     def close(self) -> None:
-        write_excel(self._sheets, self._target)
+        published = [
+            PublishedSheet(sheet, pd.concat(blocks) if len(blocks) > 1 else blocks[0]) for sheet, blocks in self._sheets
+        ]
+        write_excel(published, self._target)
 
 
 def open_writer(workbook: Workbook, target: Path) -> ExcelWriter | CsvWriter:
