@@ -116,9 +116,10 @@ class Checker:
         plan = self.transformer.plan(sheet)
         types = {column_letter(p.index): p.type for p in plan.profiles}
         dropped = [p for p in plan.profiles if p.index not in plan.kept and p.type not in allowed]
-        blocks = itertools.tee(sheet.chunks()) if dropped else (sheet.chunks(), iter(()))
-        for (_, outcome), block in itertools.zip_longest(self.mapper.map(CHECK, plan, blocks[0]), blocks[1]):
-            yield from self._record_findings(sheet.name, outcome.records, types, allowed)
+        # Dropped columns are checked here, so their blocks are parsed here; otherwise where they are transformed.
+        blocks = itertools.tee(sheet.chunks()) if dropped else (sheet.blocks(), iter(()))
+        for result, block in itertools.zip_longest(self.mapper.map(CHECK, plan, blocks[0]), blocks[1]):
+            yield from self._record_findings(sheet.name, result.outcome.records, types, allowed)
             for profile in dropped:
                 entity = COLUMN_TYPES[profile.type].entity
                 if entity in PERSONAL_ENTITIES:

@@ -15,6 +15,7 @@ from pathlib import Path
 from deid.errors import KeyFileError
 
 KEY_BYTES = 32
+_SHA256_BLOCK = 64
 DEFAULT_KEY_FILE = Path.home() / ".config" / "deid" / "fingerprint.key"
 
 
@@ -66,13 +67,27 @@ class Fingerprinter:
     (True, 16)
     >>> fp.pseudonym('张三丰')
     'P-76e2e179'
+    >>> fp('张三丰') == hmac.new(bytes(32), '张三丰'.encode(), hashlib.sha256).hexdigest()[:16]
+    True
     """
 
     def __init__(self, key: bytes) -> None:
         self._key = key
+        # HMAC's two keyed SHA-256 states, computed once and copied per value: a roster has millions of
+        # values, and hmac.new re-derives them every time (2.4 times slower).
+        block = (hashlib.sha256(key).digest() if len(key) > _SHA256_BLOCK else key).ljust(_SHA256_BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def __reduce__(self) -> tuple:
+        return Fingerprinter, (self._key,)  # hash states do not pickle; worker processes rebuild them
 
     def __call__(self, value: str) -> str:
-        return hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+        inner = self._inner.copy()
+        inner.update(value.encode("utf-8"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:16]
 
     def pseudonym(self, value: str) -> str:
         return "P-" + hmac.new(self._key, b"pseudonym:" + value.encode("utf-8"), hashlib.sha256).hexdigest()[:8]

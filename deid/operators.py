@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+from collections.abc import Callable
 from types import ModuleType
 
 from deid.fingerprint import Fingerprinter
@@ -53,18 +54,28 @@ def mask_names(value: str, child: bool = False) -> str:
 
 def mask_value(value: str, entity: str, rule: Rule) -> str:
     """Mask ``value`` as the identifier ``entity`` says it is; unknown entities are masked whole."""
+    return value_masker(entity, rule)(value)
+
+
+@functools.cache
+def value_masker(entity: str, rule: Rule) -> Callable[[str], str]:
+    """The mask of one ``entity`` under ``rule``, decided once: a column has a million values to mask."""
     if entity == "PERSON":
-        return mask_names(value, child=rule.child)
+        return functools.partial(mask_names, child=rule.child)
     if entity == "CN_ADDRESS":
-        return generalize_address(value, rule.level)
+        return functools.partial(generalize_address, level=rule.level)
     module = ENTITY_MODULES.get(entity)
     if module is None:
-        return FULLY_MASKED * len(value.strip())
+        return _mask_whole
     accepted = _mask_options(module)
     options = {k: getattr(rule, k) for k in accepted if getattr(rule, k) is not None}
     if rule.child:
         options = dict.fromkeys(accepted, 0)
-    return module.mask(value, **options)
+    return functools.partial(module.mask, **options)
+
+
+def _mask_whole(value: str) -> str:
+    return FULLY_MASKED * len(value.strip())
 
 
 @functools.cache
@@ -88,12 +99,17 @@ def generalize_address(value: str, level: str = "village") -> str:
 
 def apply_rule(value: str, entity: str | None, rule: Rule, fingerprint: Fingerprinter) -> str:
     """The published form of ``value`` under ``rule``."""
+    return rule_operator(entity, rule, fingerprint)(value)
+
+
+def rule_operator(entity: str | None, rule: Rule, fingerprint: Fingerprinter) -> Callable[[str], str]:
+    """What ``rule`` does to each value of ``entity``, decided once per column or span kind."""
     if rule.action == "replace":
-        return rule.value
+        return lambda _: rule.value
     if rule.action == "pseudonymize":
-        return fingerprint.pseudonym(value)
+        return fingerprint.pseudonym
     if rule.action == "generalize":
-        return generalize_address(value, rule.level)
+        return functools.partial(generalize_address, level=rule.level)
     if rule.action == "mask":
-        return mask_value(value, entity or "", rule)
+        return value_masker(entity or "", rule)
     raise ValueError(f"rule action {rule.action} does not transform single values")

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import itertools
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 
 import pandas as pd
 
+from deid.audit import AuditBlock, audit_block
 from deid.fingerprint import Fingerprinter
+from deid.io.sheets import Block, block_frame
 from deid.policy import Pipeline
 from deid.text import TextRedactor
 from deid.transform import ChunkOutcome, SheetPlan, SheetTransformer
@@ -42,8 +46,39 @@ def _start_worker(specs: dict[str, tuple[Pipeline, Fingerprinter]]) -> None:
     _transformers.update({key: build_transformer(*spec) for key, spec in specs.items()})
 
 
-def _transform_block(key: str, plan: SheetPlan, block: pd.DataFrame) -> ChunkOutcome:
-    return _transformers[key].transform_chunk(plan, block)
+@dataclass(frozen=True)
+class Finish:
+    """What becomes of a transformed block where it was transformed (a worker, in parallel runs): its audit
+    records serialised for ``audit_as`` (file, sheet), its published rows rendered by ``render`` if the
+    output format can be written block by block. The writing process then only appends bytes."""
+
+    audit_as: tuple[str, str | None]
+    render: Callable[[pd.DataFrame], bytes] | None = None
+
+
+@dataclass
+class BlockResult:
+    rows: int  # in the input block
+    outcome: ChunkOutcome  # without the records (and the grid, if rendered) when finished
+    audit: AuditBlock | None = None
+    rendered: bytes | None = None
+
+
+def transform_block(transformer: SheetTransformer, plan: SheetPlan, block: Block, finish: Finish | None) -> BlockResult:
+    block = block_frame(block)
+    outcome = transformer.transform_chunk(plan, block)
+    if finish is None:
+        return BlockResult(len(block), outcome)
+    audit = audit_block(outcome.records, *finish.audit_as)
+    rendered = finish.render(outcome.grid) if finish.render else None
+    kept = dataclasses.replace(
+        outcome, records=outcome.records.iloc[:0], grid=outcome.grid.iloc[:0] if rendered is not None else outcome.grid
+    )
+    return BlockResult(len(block), kept, audit, rendered)
+
+
+def _transform_in_worker(key: str, plan: SheetPlan, block: Block, finish: Finish | None) -> BlockResult:
+    return transform_block(_transformers[key], plan, block, finish)
 
 
 class BlockMapper:
@@ -54,8 +89,10 @@ class BlockMapper:
         self._specs, self._jobs = specs, jobs
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, key: str, plan: SheetPlan, blocks: Iterable[pd.DataFrame]) -> Iterator[tuple[int, ChunkOutcome]]:
-        """(rows in the block, its outcome) for every block, in order."""
+    def map(
+        self, key: str, plan: SheetPlan, blocks: Iterable[Block], finish: Finish | None = None
+    ) -> Iterator[BlockResult]:
+        """Every block's result, in order."""
         blocks = iter(blocks)
         first = next(blocks, None)
         if first is None:
@@ -64,18 +101,16 @@ class BlockMapper:
         if second is None or self._jobs <= 1:
             # One block (every workbook, small CSVs) is not worth a worker's start-up.
             for block in itertools.chain((first,), () if second is None else (second,), blocks):
-                yield len(block), self.transformers[key].transform_chunk(plan, block)
+                yield transform_block(self.transformers[key], plan, block, finish)
             return
         pool = self._ensure_pool()
-        pending: deque[tuple[int, Future]] = deque()
+        pending: deque[Future] = deque()
         for block in itertools.chain((first, second), blocks):
-            pending.append((len(block), pool.submit(_transform_block, key, plan, block)))
+            pending.append(pool.submit(_transform_in_worker, key, plan, block, finish))
             if len(pending) > 2 * self._jobs:
-                rows, future = pending.popleft()
-                yield rows, future.result()
+                yield pending.popleft().result()
         while pending:
-            rows, future = pending.popleft()
-            yield rows, future.result()
+            yield pending.popleft().result()
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from deid import __version__
-from deid.audit import AuditWriter, sheet_records, workbook_record
+from deid.audit import AuditWriter, audit_block, workbook_record
 from deid.check import CHECK, Checker, check_spec
 from deid.errors import DeidError, OutputError
 from deid.fingerprint import Fingerprinter, load_or_create_key
@@ -29,7 +29,7 @@ from deid.io import (
     use_workbook,
     write_atomically,
 )
-from deid.parallel import BlockMapper, die_with_parent
+from deid.parallel import BlockMapper, Finish, die_with_parent
 from deid.policy import Pipeline, load_pipeline
 from deid.report import build_report
 from deid.transform import SheetPlan
@@ -178,10 +178,11 @@ class Publisher:
             try:
                 for r in workbook.package.removals:
                     fingerprint = self.fingerprint(r.value) if r.value else None
-                    audit.write(workbook_record(label, r.sheet, r.action, r.rule, r.cell, fingerprint))
+                    audit.write(audit_block(workbook_record(r.action, r.rule, r.cell, fingerprint), label, r.sheet))
                 for sheet in workbook.sheets:
                     if sheet.hidden:
-                        audit.write(workbook_record(label, sheet.name, "remove_sheet", "hygiene:hidden_sheet"))
+                        record = workbook_record("remove_sheet", "hygiene:hidden_sheet")
+                        audit.write(audit_block(record, label, sheet.name))
                         continue
                     report.sheets.append(self._write_sheet(sheet, label, writer, audit))
                     report.warnings += report.sheets[-1].warnings
@@ -192,13 +193,17 @@ class Publisher:
 
     def _write_sheet(self, sheet: Sheet, label: str, writer, audit: AuditWriter) -> SheetReport:
         plan = self.transformer.plan(sheet)
-        audit.write(sheet_records(self.transformer.dropped_records(plan), label, sheet.name))
+        audit.write(audit_block(self.transformer.dropped_records(plan), label, sheet.name))
         writer.start_sheet(sheet)
         rows = text_rows = 0
-        for block_rows, outcome in self.mapper.map(PUBLISH, plan, sheet.chunks()):
-            writer.write(outcome.grid)
-            audit.write(sheet_records(outcome.records, label, sheet.name))
-            rows, text_rows = rows + block_rows, text_rows + outcome.text_rows
+        finish = Finish((label, sheet.name), writer.rows.render if writer.rows else None)
+        for result in self.mapper.map(PUBLISH, plan, sheet.blocks(), finish):
+            if result.rendered is None:
+                writer.write(result.outcome.grid)
+            else:
+                writer.write_rendered(result.rendered)
+            audit.write(result.audit)
+            rows, text_rows = rows + result.rows, text_rows + result.outcome.text_rows
         return _sheet_report(sheet.name, rows, plan, text_rows)
 
 

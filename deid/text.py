@@ -10,49 +10,84 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
-from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
 from deid.fingerprint import Fingerprinter
 from deid.operators import apply_rule
 from deid.policy import Rule
-from recognizers import address, person
+from recognizers import address, licence_plate, person
 from recognizers.analyzer import LANGUAGE, build_analyzer
+from recognizers.base import ZhPatternRecognizer
 from recognizers.normalize import halfwidth
 
 SCORE_THRESHOLD = 0.3
 
 _NUMBERS = ("CN_ID_CARD", "CN_DISABILITY_CERT", "CN_PHONE", "CN_PUBLIC_PHONE", "BANK_CARD", "CN_USCC")
 _DOCUMENTS = ("CN_PASSPORT", "CN_TRAVEL_PERMIT", "CN_USCC", "CN_LICENCE_PLATE")
-# What may be in a cell, told by cheap regexes; each asks the analyzer only for the entities it can hold.
-PREFILTERS: list[tuple[re.Pattern, tuple[str, ...]]] = [
-    (re.compile(r"\d(?:[ \-]?\d){6,}"), (*_NUMBERS, *_DOCUMENTS)),  # 7+ digits: IDs, phones, landlines, cards
-    (re.compile(r"@"), ("EMAIL_ADDRESS",)),
-    (
-        re.compile(r"[A-Za-z]\d{6,}|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Za-z]"),
-        _DOCUMENTS,
-    ),
-    (
+
+
+class Prefilter(NamedTuple):
+    """A cheap regex that a cell may hold some entities; only whether it matches counts, not where."""
+
+    pattern: re.Pattern
+    entities: tuple[str, ...]
+    in_ascii: bool  # whether it can match text of ASCII characters only (the others need a Chinese character)
+
+
+def _words(words: list[str]) -> str:
+    """An alternation of ``words``, longest first, behind a test of their first characters: that one class test
+    at every position is much cheaper than trying each word there."""
+    first_chars = "".join(sorted({word[0] for word in words}))
+    return f"(?=[{re.escape(first_chars)}])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"
+
+
+# What may be in a cell, told by cheap regexes; each asks the analyzer only for the entities it can hold. Only
+# whether they match counts, so none runs on further than it must (seven digits, not seven or more).
+PREFILTERS: list[Prefilter] = [
+    # 7 digits: IDs, phones, landlines, cards
+    Prefilter(re.compile(r"\d(?:[ \-]?\d){6}"), (*_NUMBERS, *_DOCUMENTS), in_ascii=True),
+    Prefilter(re.compile(r"@"), ("EMAIL_ADDRESS",), in_ascii=True),
+    Prefilter(re.compile(r"[A-Za-z]\d{6}"), _DOCUMENTS, in_ascii=True),
+    Prefilter(re.compile(f"[{licence_plate.PROVINCES}][A-Za-z]"), _DOCUMENTS, in_ascii=False),
+    Prefilter(
         re.compile(
-            r"(?:\d+|[一二三四五六七八九十百]+)\s*(?:组|号|栋|幢|单元|室|弄|巷|队|楼)|"
-            + "|".join(map(re.escape, sorted(address.AddressRecognizer.CONTEXT, key=len, reverse=True)))
+            r"[\d一二三四五六七八九十百]\s*(?:组|号|栋|幢|单元|室|弄|巷|队|楼)|"
+            + _words(address.AddressRecognizer.CONTEXT)
         ),
         ("CN_ADDRESS",),
+        in_ascii=False,
     ),
     # A cue word followed by a name already masked (户主张*丰, as in a published file) is no reason to look.
-    (
-        re.compile(
-            "(?:"
-            + "|".join(map(re.escape, sorted(person.PersonRecognizer.CONTEXT, key=len, reverse=True)))
-            + ")(?![\\s:：为是]*[\u4e00-\u9fff]{1,2}\\*)"
-        ),
+    Prefilter(
+        re.compile(_words(person.PersonRecognizer.CONTEXT) + "(?![\\s:：为是]*[\u4e00-\u9fff]{1,2}\\*)"),
         ("PERSON",),
+        in_ascii=False,
     ),
 ]
-PREFILTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in PREFILTERS))
+
+
+def _combined(prefilters: list[Prefilter]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{prefilter.pattern.pattern})" for prefilter in prefilters))
+
+
+PREFILTER = _combined(PREFILTERS)
+# Most cells of a roster are ASCII (序号, amounts, counts): only the prefilters that need no Chinese apply.
+_ASCII_PREFILTER = _combined([prefilter for prefilter in PREFILTERS if prefilter.in_ascii])
+
+
+def is_flagged(text: str) -> bool:
+    """Whether the prefilter flags ``text``: only then can it hold an identifier.
+
+    >>> is_flagged('12345'), is_flagged('13812345678'), is_flagged('因病致贫'), is_flagged('户主张三')
+    (False, True, False, True)
+    """
+    prefilter = _ASCII_PREFILTER if text.isascii() else PREFILTER
+    return prefilter.search(text) is not None
 
 
 def entities_to_find(text: str) -> list[str]:
@@ -64,7 +99,7 @@ def entities_to_find(text: str) -> list[str]:
     ([], ['PERSON'])
     """
     text = halfwidth(text)
-    found = [entity for pattern, entities in PREFILTERS if pattern.search(text) for entity in entities]
+    found = [entity for prefilter in PREFILTERS if prefilter.pattern.search(text) for entity in prefilter.entities]
     return list(dict.fromkeys(found))
 
 
@@ -107,20 +142,35 @@ class TextRedactor:
         self.analyzer = analyzer or build_analyzer()
         self.anonymizer = AnonymizerEngine()
         self.kept = {entity for entity, rule in rules.items() if rule.action == "keep"}
+        self._recognizers = _recognizers_by_entity(self.analyzer)
 
     def find(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
         """Every identifier in ``text`` after conflict resolution, kept entities included."""
         entities = entities_to_find(text) if text else []
         if not entities:
             return []
+        text = halfwidth(text)
         results = self.analyzer.analyze(
-            halfwidth(text),
+            text,
             language=LANGUAGE,
-            entities=entities,
+            entities=self._worth_asking(entities, text),
             context=context or None,
             score_threshold=SCORE_THRESHOLD,
         )
         return _resolve([r for r in results if r.entity_type in self.rules], self.kept)
+
+    def _worth_asking(self, entities: list[str], text: str) -> list[str]:
+        """``entities`` less those whose recognizers rule ``text`` out at a glance (seven digits are no ID), for
+        the analyzer's cost grows with each entity asked for. All of them if none is left: the analyzer still
+        sees every flagged cell."""
+        worth = [
+            entity
+            for entity in entities
+            if any(
+                not isinstance(r, ZhPatternRecognizer) or r.may_match(text) for r in self._recognizers.get(entity, [])
+            )
+        ]
+        return worth or entities
 
     def redact(self, text: str, context: list[str] | None = None) -> Redaction:
         """``text`` with every personal span replaced; unchanged text when nothing personal is in it."""
@@ -145,12 +195,25 @@ class TextRedactor:
         return lambda value: apply_rule(value, entity, rule, self.fingerprint)
 
     def redact_series(self, values: pd.Series, context: list[str] | None = None) -> dict[object, Redaction]:
-        """Redactions for the cells of ``values`` that change, keyed by index; each distinct text analysed once."""
-        flagged = values[values.str.contains(PREFILTER, na=False)] if len(values) else values
-        if flagged.empty:
+        """Redactions for the cells of ``values`` that change, keyed by index; each distinct text tested and
+        analysed once (a column of counts or amounts holds few)."""
+        changed = {}
+        for text in pd.unique(values):
+            if isinstance(text, str) and is_flagged(text):
+                redaction = self.redact(text, context)
+                if redaction.changed:
+                    changed[text] = redaction
+        if not changed:
             return {}
-        by_text = {text: self.redact(text, context) for text in pd.unique(flagged)}
-        return {index: by_text[text] for index, text in flagged.items() if by_text[text].changed}
+        return {index: changed[text] for index, text in values[values.isin(list(changed))].items()}
+
+
+def _recognizers_by_entity(analyzer: AnalyzerEngine) -> dict[str, list[EntityRecognizer]]:
+    by_entity: dict[str, list[EntityRecognizer]] = {}
+    for recognizer in analyzer.registry.get_recognizers(LANGUAGE, all_fields=True):
+        for entity in recognizer.supported_entities:
+            by_entity.setdefault(entity, []).append(recognizer)
+    return by_entity
 
 
 def _detector(result: RecognizerResult) -> str:

@@ -4,6 +4,10 @@ No spaCy Chinese model can be downloaded, so the NLP engine is built from ``spac
 pipelines have no lemmas, and Presidio's context enhancer compares context words with lemmas; the
 ``lemma_as_text`` component copies each token's text into its lemma so that context words in the text
 (``身份证号``) and the column header passed as ``context`` raise scores as they do for English.
+
+The context enhancer is the only reader of the NLP engine's output, and it needs it only for a finding whose
+score context could still raise: the engine runs spaCy when the enhancer first asks, so that a cell with a
+valid phone number or names after cue words is never segmented at all.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import functools
 import importlib
 import inspect
 import logging
+from collections.abc import Callable
 
 import jieba
 import spacy
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -65,6 +71,84 @@ class ZhNlpEngine(SpacyNlpEngine):
     def load(self) -> None:
         self.nlp = {LANGUAGE: blank_chinese()}
 
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        """The artifacts of ``text``; spaCy runs when they are first read, if ever."""
+        return LazyNlpArtifacts(functools.partial(super().process_text, text, language))
+
+
+class LazyNlpArtifacts(NlpArtifacts):
+    """NlpArtifacts that run the NLP pipeline when an attribute is first read."""
+
+    def __init__(self, process: Callable[[], NlpArtifacts]) -> None:
+        self._process = process
+
+    @functools.cached_property
+    def _artifacts(self) -> NlpArtifacts:
+        return self._process()
+
+    def __getattr__(self, name: str) -> object:
+        # Reached only for what this object lacks (tokens, lemmas, keywords …): the processed artifacts have it.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._artifacts, name)
+
+    def to_json(self) -> str:
+        return self._artifacts.to_json()
+
+
+class InPlaceContextEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's lemma context enhancer, scoring the results in place: the same scores, found faster.
+
+    Presidio's enhancer deep-copies every result first, which costs more than the scoring; the results are the
+    analyzer's own, made for this call. A score already at the maximum is left alone (context cannot raise it),
+    so that its text needs no NLP pass.
+    """
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        if nlp_artifacts is None:
+            return raw_results
+        recognizers_by_id = {recognizer.id: recognizer for recognizer in recognizers}
+        context = [word.lower() for word in context or []]
+        for result in raw_results:
+            metadata = result.recognition_metadata or {}
+            recognizer = recognizers_by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
+            if (
+                recognizer
+                and recognizer.context
+                and not metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY)
+                and result.score < self.MAX_SCORE
+            ):
+                self._enhance(text, result, nlp_artifacts, recognizer.context, context)
+        return raw_results
+
+    def _enhance(
+        self,
+        text: str,
+        result: RecognizerResult,
+        nlp_artifacts: NlpArtifacts,
+        recognizer_context: list[str],
+        context: list[str],
+    ) -> None:
+        """Presidio's scoring of one result: a context word among the words before it or in ``context``."""
+        surrounding = self._extract_surrounding_words(nlp_artifacts, text[result.start : result.end], result.start)
+        word = self._find_supportive_word_in_context(
+            surrounding + context, recognizer_context, self.context_matching_mode
+        )
+        if word:
+            result.score = min(
+                max(result.score + self.context_similarity_factor, self.min_score_with_context_similarity),
+                self.MAX_SCORE,
+            )
+            result.analysis_explanation.set_supportive_context_word(word)
+            result.analysis_explanation.set_improved_score(result.score)
+
 
 def recognizer_classes() -> list[type[EntityRecognizer]]:
     """Every recognizer class defined in :data:`RECOGNIZER_MODULES`, in that order."""
@@ -87,4 +171,9 @@ def build_analyzer() -> AnalyzerEngine:
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     for cls in recognizer_classes():
         registry.add_recognizer(cls())
-    return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[LANGUAGE])
+    return AnalyzerEngine(
+        nlp_engine=nlp_engine,
+        registry=registry,
+        supported_languages=[LANGUAGE],
+        context_aware_enhancer=InPlaceContextEnhancer(),
+    )

@@ -33,6 +33,7 @@ import datetime
 import operator
 import re
 
+import numpy as np
 from presidio_analyzer import Pattern
 
 from recognizers.base import ZhPatternRecognizer
@@ -50,6 +51,11 @@ _CHECK_CHARS = "10X98765432"
 _ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
 _EARLIEST = datetime.date(1880, 1, 1)
 _TODAY = datetime.date.today()  # once per process: a run does not outlive the dates it checks
+_USUAL_LAST = frozenset("0123456789Xx")
+_WEIGHTS_ARRAY = np.array(_WEIGHTS)
+_CHECK_CODES = np.frombuffer(_CHECK_CHARS.encode(), dtype=np.uint8)
+_PROVINCE_NUMBERS = np.array(sorted(int(code) for code in PROVINCE_CODES))
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 _PLAUSIBLE = re.compile(r"[1-9]\d{16}[\dX]|[1-9]\d{14}")
 
 
@@ -119,6 +125,41 @@ def is_valid(number: object) -> bool:
         return bool(validate(number))
     except ValueError:
         return False
+
+
+def are_valid(numbers: list[object]) -> list[bool]:
+    """``[is_valid(n) for n in numbers]``, numbers written the usual way (18 ASCII characters) checked
+    all at once with numpy: a province's roster has a million of them.
+
+    >>> are_valid(['110101199003077774', '11010119900307777X', '110101199002307774', '990101199003077774',
+    ...            '110101900307777', '１１０１０１199003077774', ''])
+    [True, False, False, False, True, True, False]
+    """
+    usual = [
+        isinstance(n, str) and len(n) == 18 and n.isascii() and n[:17].isdigit() and n[17] in _USUAL_LAST
+        for n in numbers
+    ]
+    valid = [False if is_usual else is_valid(n) for n, is_usual in zip(numbers, usual)]
+    chosen = [n for n, is_usual in zip(numbers, usual) if is_usual]
+    if not chosen:
+        return valid
+    codes = np.frombuffer("".join(chosen).upper().encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    digits = codes[:, :17].astype(np.int64) - ord("0")
+    check_ok = _CHECK_CODES[digits @ _WEIGHTS_ARRAY % 11] == codes[:, 17]
+    province_ok = np.isin(digits[:, 0] * 10 + digits[:, 1], _PROVINCE_NUMBERS)
+    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+    month, day = digits[:, 10] * 10 + digits[:, 11], digits[:, 12] * 10 + digits[:, 13]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = _MONTH_DAYS[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    as_number = year * 10000 + month * 100 + day
+    date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    in_range = (as_number >= _date_number(_EARLIEST)) & (as_number <= _date_number(_TODAY))
+    results = iter((check_ok & province_ok & date_ok & in_range).tolist())
+    return [next(results) if is_usual else v for v, is_usual in zip(valid, usual)]
+
+
+def _date_number(date: datetime.date) -> int:
+    return date.year * 10000 + date.month * 100 + date.day
 
 
 def is_valid_but_for_checksum(number: object) -> bool:
@@ -191,6 +232,7 @@ class IdCardRecognizer(ZhPatternRecognizer):
     ]
     # jieba splits 公民身份号码 into 公民/身份/号码, and context words are matched within single tokens.
     CONTEXT = ["身份证", "身份证号", "身份证号码", "公民身份号码", "身份", "证件号", "证件号码", "身份号码", "证号"]
+    NEEDS = r"\d(?:" + _SEP + r"\d){14}"  # 15 digits at least
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # None keeps the pattern score: an ID with a typo'd checksum is still a person's ID.

@@ -11,22 +11,33 @@ True
 ''
 """
 
+import re
+
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _SEPARATORS = dict.fromkeys(map(ord, " \t\r\n-‐—–._·/"))
+_HAS_SEPARATOR = re.compile("[" + re.escape(" \t\r\n-‐—–._·/") + "]")
 
 
 def halfwidth(text: object) -> str:
     """Return ``text`` with full-width ASCII and ideographic spaces made half-width (same length)."""
     if text is None:
         return ""
-    return str(text).translate(_FULLWIDTH)
+    text = str(text)
+    # str.translate with a table costs a dictionary look-up per character; most text has nothing to change.
+    if text.isascii() or not _HAS_FULLWIDTH.search(text):
+        return text
+    return text.translate(_FULLWIDTH)
 
 
 def digits_and_letters(text: object) -> str:
     """Half-width ``text`` without the separators clerks put inside numbers (spaces, hyphens, dots).
 
-    >>> digits_and_letters('１１０１０１ 1990-0307.777x')
-    '11010119900307777x'
+    >>> digits_and_letters('１１０１０１ 1990-0307.777x'), digits_and_letters('110101199003077774')
+    ('11010119900307777x', '110101199003077774')
     """
-    return halfwidth(text).translate(_SEPARATORS)
+    text = halfwidth(text)
+    if text.isalnum() or not _HAS_SEPARATOR.search(text):
+        return text
+    return text.translate(_SEPARATORS)

@@ -163,6 +163,10 @@ def mask(number: object, keep_last: int = 2, char: str = "*") -> str:
     return prefix + char * hidden + number[len(number) - keep_last :]
 
 
+# What every passport and permit number with a letter holds (E12345678, EA1234567, C01234567).
+_LETTER_AND_SEVEN_DIGITS = r"[A-Z]\d{7}"
+
+
 def _alone(shape: str) -> str:
     # Nothing alphanumeric on either side; `\b` does not work next to CJK characters.
     return rf"(?<![0-9A-Za-z])(?:{shape})(?![0-9A-Za-z])"
@@ -177,10 +181,12 @@ class PassportRecognizer(ZhPatternRecognizer):
         Pattern("CN_PASSPORT (diplomatic, service)", _alone(PASSPORTS["外交、公务、公务普通护照"]), 0.3),
     ]
     CONTEXT = ["护照", "护照号", "护照号码", "passport"]
+    NEEDS = _LETTER_AND_SEVEN_DIGITS
 
 
 # 台胞证 numbers are 8 bare digits: only the document's name right before them makes them one.
-_TAIWAN_COMPATRIOT = r"(?<=(?:台胞证|台湾居民来往大陆通行证)(?:号码|号|证号)?\s?[:：]?\s?)\d{8}(?![0-9A-Za-z])"
+_TAIWAN_COMPATRIOT_NAME = "(?:台胞证|台湾居民来往大陆通行证)"
+_TAIWAN_COMPATRIOT = r"(?<=" + _TAIWAN_COMPATRIOT_NAME + r"(?:号码|号|证号)?\s?[:：]?\s?)\d{8}(?![0-9A-Za-z])"
 
 
 class TravelPermitRecognizer(ZhPatternRecognizer):
@@ -194,3 +200,4 @@ class TravelPermitRecognizer(ZhPatternRecognizer):
         Pattern("CN_TRAVEL_PERMIT (台胞证, named)", _TAIWAN_COMPATRIOT, 0.6),
     ]
     CONTEXT = ["通行证", "回乡证", "台胞证", "港澳", "台湾"]
+    NEEDS = _LETTER_AND_SEVEN_DIGITS + "|" + _TAIWAN_COMPATRIOT_NAME

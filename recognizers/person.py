@@ -358,17 +358,14 @@ def _name_ends(text: str, given_start: int) -> list[int]:
     return [short_end]
 
 
-def _window(text: str, start: int) -> list[_Token]:
-    """Dictionary words from ``start`` on: jieba's guesses about unknown words would glue names to verbs."""
-    return [(start + s, start + e, word, tag) for s, e, word, tag in _tokens(text[start : start + 8], hmm=False)]
+def _jieba_agrees(text: str, start: int, end: int) -> bool:
+    """Whether no word jieba sees from ``start`` on runs across the name's end (向民|政部门), unless jieba reads
+    it as a name. Dictionary words only: jieba's guesses about unknown words would glue names to verbs."""
+    tokens = _tokens(text[start : start + 8], hmm=False)
+    return all(not word_start < end - start < word_end or tag in _NAME_TAGS for word_start, word_end, _, tag in tokens)
 
 
-def _jieba_agrees(window: list[_Token], end: int) -> bool:
-    """Whether no word jieba sees runs across the name's end (向民|政部门), unless jieba reads it as a name."""
-    return all(not start < end < word_end or tag in _NAME_TAGS for start, word_end, _, tag in window)
-
-
-def _is_name_at(text: str, start: int, end: int, window: list[_Token]) -> bool:
+def _is_name_at(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` reads as a name: no place, no everyday word, and not cut out of a word."""
     name = text[start:end]
     surname, given = split_name(name)
@@ -384,13 +381,12 @@ def _is_name_at(text: str, start: int, end: int, window: list[_Token]) -> bool:
     before_stop = stop == 1 or (end < len(text) and text[end] in _SOFT_STOPS)
     if stop > 1 or (before_stop and text[end - 1] in GIVEN_NAME_CHARS):
         return True
-    return _jieba_agrees(window, end)
+    return _jieba_agrees(text, start, end)
 
 
 def _han_name_end(text: str, start: int, surname: str) -> int | None:
-    window = _window(text, start)
     ends = _name_ends(text, start + len(surname))
-    found = next((end for end in ends if _is_name_at(text, start, end, window)), None)
+    found = next((end for end in ends if _is_name_at(text, start, end)), None)
     if found is None:
         # Right after a cue word a name that is also a word (其子黄海在读) is still a name when a stop closes it.
         found = next((end for end in ends if _stop_length(text, end) and _is_cued_word_name(text[start:end])), None)

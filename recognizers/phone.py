@@ -193,7 +193,8 @@ _PUBLIC_LABEL = r"(?:(?:监督|举报|投诉)电话|热线(?:电话)?)(?:号码)
 # The lookahead first, so that the long lookbehind runs only where a number starts.
 _LABELLED = r"(?=[0-9(+])(?<=" + _PHONE_LABEL + _LIST + ")" + _ANY_SHAPE + _EXTENSION + _AFTER
 
-_SHORT_SERVICE = "(?:" + _AREA + _SEP + r")?(?:11[0249]|12[02]|12\d{3}|9[56]\d{3})"
+_SERVICE_NUMBER = r"(?:11[0249]|12[02]|12\d{3}|9[56]\d{3})"
+_SHORT_SERVICE = "(?:" + _AREA + _SEP + r")?" + _SERVICE_NUMBER
 _TOLL_FREE = r"[48]00(?:[ \-]?\d){7}"
 # A public number must not be a piece of a longer one (a span kept public shields the digits it covers):
 # no digit even across one separator, and no decimals.
@@ -269,6 +270,7 @@ class PublicPhoneRecognizer(ZhPatternRecognizer):
         Pattern("CN_PUBLIC_PHONE (service number by a call word)", _SHORT_CALLED, 0.8),
     ]
     CONTEXT = ["监督电话", "举报电话", "投诉电话", "服务热线", "热线", "监督", "举报", "投诉"]
+    NEEDS = _any(_PUBLIC_LABEL, _TOLL_FREE, _SERVICE_NUMBER)
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return True if is_service_number(pattern_text) or is_valid(pattern_text) else None

@@ -141,6 +141,7 @@ class UsccRecognizer(ZhPatternRecognizer):
     CONTEXT = [
         "统一社会信用代码", "社会信用代码", "信用代码", "信用", "纳税人识别号", "纳税人", "税号", "营业执照", "机构代码",
     ]  # fmt: skip
+    NEEDS = "[0-9]{7}[0-9A-Z]{10}"
 
     def validate_result(self, pattern_text: str) -> bool | None:
         number = compact(pattern_text)

@@ -35,6 +35,11 @@ def test_function_survives_junk(function):
     ]
     if len(required) != 1:
         pytest.skip("takes more than one value")
+    if str(required[0].annotation).startswith("list"):
+        # A whole column's check (id_card.are_valid) gets junk among its values and agrees with the one-value one.
+        single = getattr(inspect.getmodule(function), function.__name__.replace("are_", "is_"))
+        assert function(JUNK) == [single(junk) for junk in JUNK]
+        return
     for junk in JUNK:
         try:
             function(junk)

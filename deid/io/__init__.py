@@ -79,6 +79,8 @@ def read_workbook(path: Path, robust: bool = False) -> Workbook:
 class ExcelWriter:
     """Collects the published sheets of a workbook and writes them as one fresh .xlsx when closed."""
 
+    rows = None  # an xlsx is written whole, not rendered block by block
+
     def __init__(self, target: Path) -> None:
         self._target = target
         self._sheets: list[tuple[Sheet, list[pd.DataFrame]]] = []

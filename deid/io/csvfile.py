@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import itertools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from deid.errors import InputError
-from deid.io.sheets import Sheet, Workbook
+from deid.io.sheets import Block, Sheet, Workbook, block_frame
 
 DELIMITERS = ",\t;|"
 BLOCK_ROWS = 100_000
 SNIFF_BYTES = 1 << 16
 _READ_BYTES = 1 << 20
+_SPLIT_READ_BYTES = 1 << 23
 
 
 class RaggedRows(InputError):
@@ -86,6 +90,9 @@ def read_csv(path: Path, robust: bool = False) -> Workbook:
     newline = "\r\n" if "\r\n" in sample else "\n"
     if robust:
         blocks = _Blocks(path, lambda: _csv_blocks(path, encoding, delimiter))
+    elif _splits_at_newlines(path):
+        shape = RawCsvBlock(path, encoding, delimiter, _width(sample, delimiter), b"", 0)
+        blocks = _Blocks(path, lambda: _raw_blocks(path, shape))
     else:
         blocks = _Blocks(path, lambda: _pandas_blocks(path, encoding, delimiter, sample))
     sheet = Sheet(None, blocks.first, rest=blocks.rest)
@@ -97,12 +104,13 @@ class _Blocks:
 
     def __init__(self, path: Path, make: Callable[[], Iterator[pd.DataFrame]]) -> None:
         self._path, self._make = path, make
-        self._live: Iterator[pd.DataFrame] | None = make()
-        self.first = self._next(self._live)
-        if self.first is None:
+        self._live: Iterator[Block] | None = make()
+        first = self._next(self._live)
+        if first is None:
             raise InputError(path, "the file has no rows; export the roster again")
+        self.first = block_frame(first)
 
-    def _next(self, blocks: Iterator[pd.DataFrame]) -> pd.DataFrame | None:
+    def _next(self, blocks: Iterator[Block]) -> Block | None:
         try:
             return next(blocks, None)
         except csv.Error as error:
@@ -114,7 +122,7 @@ class _Blocks:
                 self._path, "the text is neither UTF-8 nor GBK; save it from Excel as 'CSV UTF-8'"
             ) from None
 
-    def rest(self) -> Iterator[pd.DataFrame]:
+    def rest(self) -> Iterator[Block]:
         live, self._live = self._live, None
         blocks = live if live is not None else itertools.islice(self._make(), 1, None)
         while (block := self._next(blocks)) is not None:
@@ -132,7 +140,7 @@ def _pandas_blocks(path: Path, encoding: str, delimiter: str, sample: str) -> It
         path,
         header=None,
         names=range(width),
-        dtype=str,
+        dtype=object,  # not str: pandas' string dtype costs a conversion back to the objects transforms use
         na_filter=False,
         encoding=encoding,
         sep=delimiter,
@@ -141,10 +149,69 @@ def _pandas_blocks(path: Path, encoding: str, delimiter: str, sample: str) -> It
         engine="c",
     )
     try:
-        for block in reader:
-            yield block.fillna("").astype(object)
+        yield from reader  # na_filter=False: short rows and empty cells are "" already
     except pd.errors.ParserError:
         raise RaggedRows(path, "a row is wider than the header; reading it again row by row") from None
+
+
+def _splits_at_newlines(path: Path) -> bool:
+    """Whether every line of the file is one row: no quotes (a quoted field may hold a line break) and no
+    bare carriage return (pandas ends a row there). Neither byte occurs inside a UTF-8 or GB18030 character."""
+    with open(path, "rb") as handle:
+        previous = b""
+        for data in iter(lambda: handle.read(_SPLIT_READ_BYTES), b""):
+            data = previous + data
+            if b'"' in data or data[:-1].count(b"\r") != data.count(b"\r\n"):
+                return False
+            previous = data[-1:]
+        return previous != b"\r"
+
+
+@dataclass(frozen=True)
+class RawCsvBlock:
+    """Lines of a CSV that splits at newlines, as bytes: parsing them is left to the process that transforms
+    them, so that a parallel run does not parse and ship every row through one process."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    width: int
+    data: bytes
+    start: int  # sheet row (0-based) of the first line
+
+    def frame(self) -> pd.DataFrame:
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(self.data),
+                header=None,
+                names=range(self.width),
+                dtype=object,
+                na_filter=False,
+                encoding=self.encoding,
+                sep=self.delimiter,
+                skip_blank_lines=False,
+                engine="c",
+            )
+        except pd.errors.ParserError:
+            raise RaggedRows(self.path, "a row is wider than the header; reading it again row by row") from None
+        frame.index = range(self.start, self.start + len(frame))
+        return frame
+
+
+def _raw_blocks(path: Path, shape: RawCsvBlock) -> Iterator[RawCsvBlock]:
+    """The file's lines, ``BLOCK_ROWS`` to a block."""
+    with open(path, "rb") as handle:
+        pending, start = b"", 0
+        for data in iter(lambda: handle.read(_SPLIT_READ_BYTES), b""):
+            pending += data
+            ends = np.flatnonzero(np.frombuffer(pending, dtype=np.uint8) == ord("\n"))
+            cuts = [int(ends[n]) + 1 for n in range(BLOCK_ROWS - 1, len(ends), BLOCK_ROWS)]
+            for begin, end in itertools.pairwise([0, *cuts]):
+                yield dataclasses.replace(shape, data=pending[begin:end], start=start)
+                start += BLOCK_ROWS
+            pending = pending[cuts[-1] :] if cuts else pending
+        if pending:
+            yield dataclasses.replace(shape, data=pending, start=start)
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
@@ -164,19 +231,40 @@ def _csv_blocks(path: Path, encoding: str, delimiter: str) -> Iterator[pd.DataFr
         yield frame
 
 
+@dataclass(frozen=True)
+class CsvRows:
+    """How a published CSV's rows are written; picklable, so that the worker process that transformed a block
+    renders it too and the writing process only appends bytes."""
+
+    delimiter: str
+    newline: str
+    encoding: str  # of the rows: a UTF-8 file's BOM is written once, by the writer
+
+    def render(self, block: pd.DataFrame) -> bytes:
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator=self.newline)
+        writer.writerows(block.itertuples(index=False, name=None))
+        return buffer.getvalue().encode(self.encoding)
+
+
 class CsvWriter:
     """Writes a published CSV block by block: same encoding (UTF-8 gets a BOM), delimiter and line ends."""
 
     def __init__(self, workbook: Workbook, target: Path) -> None:
-        encoding = "utf-8-sig" if workbook.encoding in (None, "utf-8") else workbook.encoding
-        self._handle = open(target, "w", encoding=encoding, newline="")  # noqa: SIM115 - closed in close()
-        self._writer = csv.writer(self._handle, delimiter=workbook.delimiter, lineterminator=workbook.newline)
+        utf8 = workbook.encoding in (None, "utf-8", "utf-8-sig")
+        self.rows = CsvRows(workbook.delimiter, workbook.newline, "utf-8" if utf8 else workbook.encoding)
+        self._handle = open(target, "wb")  # noqa: SIM115 - closed in close()
+        if utf8:
+            self._handle.write(codecs.BOM_UTF8)
 
     def start_sheet(self, sheet: Sheet) -> None:
         """A CSV holds one sheet: nothing to start."""
 
     def write(self, block: pd.DataFrame) -> None:
-        self._writer.writerows(block.itertuples(index=False, name=None))
+        self.write_rendered(self.rows.render(block))
+
+    def write_rendered(self, rows: bytes) -> None:
+        self._handle.write(rows)
 
     def close(self) -> None:
         self._handle.close()

@@ -5,10 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
 from deid.io.package import Package
+
+
+class DeferredBlock(Protocol):
+    """Rows not parsed yet (raw CSV lines): parsed by whoever transforms them, a worker process in parallel runs."""
+
+    def frame(self) -> pd.DataFrame: ...
+
+
+Block = pd.DataFrame | DeferredBlock
+
+
+def block_frame(block: Block) -> pd.DataFrame:
+    """The rows of ``block`` as a frame, parsing them if need be."""
+    return block if isinstance(block, pd.DataFrame) else block.frame()
 
 
 @dataclass
@@ -21,13 +36,18 @@ class Sheet:
     hidden: bool = False
     rounded: dict[int, int] = field(default_factory=dict)  # column → numbers Excel stored with ≥ 16 digits (rounded)
     hidden_columns: set[int] = field(default_factory=set)
-    rest: Callable[[], Iterator[pd.DataFrame]] | None = None  # the rows after ``grid``, block by block (large CSV)
+    rest: Callable[[], Iterator[Block]] | None = None  # the rows after ``grid``, block by block (large CSV)
 
-    def chunks(self) -> Iterator[pd.DataFrame]:
-        """The sheet's rows block by block: ``grid`` first, then whatever the reader streams after it."""
+    def blocks(self) -> Iterator[Block]:
+        """The sheet's rows block by block, later blocks possibly unparsed: ``grid`` first, then whatever the
+        reader streams after it."""
         yield self.grid
         if self.rest is not None:
             yield from self.rest()
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """The sheet's rows block by block, parsed."""
+        return map(block_frame, self.blocks())
 
 
 @dataclass

@@ -1,0 +1,188 @@
+"""The shortcuts of the free-text path find exactly what the long way finds.
+
+The prefilter's ASCII shortcut flags what the whole prefilter flags; each pattern recognizer's ``NEEDS`` holds
+wherever one of its patterns matches; the in-place context enhancer with spaCy run on demand scores as
+Presidio's own enhancer after an eager spaCy pass; and a column is redacted as cell-by-cell redaction would.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+from deid.fingerprint import Fingerprinter
+from deid.policy import load_pipeline
+from deid.text import PREFILTER, PREFILTERS, TextRedactor, is_flagged
+from examples.synthetic import free_text_notes
+from recognizers.analyzer import LANGUAGE, ZhNlpEngine, build_analyzer
+from recognizers.base import ZhPatternRecognizer
+from recognizers.normalize import halfwidth
+
+NOTES = [note.text for note in free_text_notes(150, seed=3)]
+
+# Texts where context words raise scores below the maximum, and where none is needed.
+CONTEXT_CASES = [
+    "王秀英今年80岁，户主",
+    "户主王秀英，其子李明在读",
+    "护照号E12345678，回乡证H12345678",
+    "卡号6222021234567890128，存折号0123456789012345678",
+    "身份证号110101199003077775",
+    "公民身份号码 11010119900307777",
+    "残疾证号11010119900307777441",
+    "车牌湘A12345",
+    "联系电话13812345678，座机82345678",
+    "统一社会信用代码91350100M000100Y43",
+    "家住城关镇解放路12号3栋2单元301室",
+    "因病致贫",
+]
+CONTEXTS = [None, ["备注"], ["身份证号码"], ["联系电话"], ["银行卡号"], ["护照号"]]
+
+
+def _findings(results) -> list[tuple]:
+    return sorted(
+        (r.entity_type, r.start, r.end, r.score, r.recognition_metadata.get("recognizer_name")) for r in results
+    )
+
+
+# --- prefilter -----------------------------------------------------------------------------------------------
+
+_MIXED = st.lists(
+    st.one_of(
+        st.text(st.characters(max_codepoint=127), max_size=12),
+        st.sampled_from(["户主", "其子", "家住", "号", "组", "三", "湘", "张*", "：", "１３８", "Ａ", "　", "地址"]),
+        st.integers(0, 10**12).map(str),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED)
+def test_is_flagged_is_the_whole_prefilter(text: str) -> None:
+    assert is_flagged(text) == bool(PREFILTER.search(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=40))
+def test_prefilters_marked_chinese_never_match_ascii(text: str) -> None:
+    assert not any(prefilter.pattern.search(text) for prefilter in PREFILTERS if not prefilter.in_ascii)
+
+
+def test_notes_flagged_as_by_the_whole_prefilter() -> None:
+    for text in [*NOTES, *CONTEXT_CASES, "12345", "392.00", "1234567", "a@b", "E123456"]:
+        assert is_flagged(text) == bool(PREFILTER.search(text)), text
+
+
+# --- NEEDS -------------------------------------------------------------------------------------------------
+
+_NEEDY = [r for r in build_analyzer().registry.recognizers if isinstance(r, ZhPatternRecognizer) and r.NEEDS]
+_IDENTIFIER_PIECES = st.lists(
+    st.one_of(
+        st.integers(0, 10**21).map(str),
+        st.sampled_from(list("0123456789 -‐ACDEGHLMPSXxeſK京湘粤·：:")),
+        st.sampled_from(["台胞证", "台湾居民来往大陆通行证", "监督电话", "热线电话", "拨打", "服务", "400", "12345"]),
+    ),
+    max_size=10,
+).map("".join)
+
+
+def _a_pattern_matches(recognizer: ZhPatternRecognizer, text: str) -> bool:
+    flags = recognizer.global_regex_flags
+    return any(regex.search(pattern.regex, text, flags) for pattern in recognizer.patterns)
+
+
+@pytest.mark.parametrize("recognizer", _NEEDY, ids=lambda r: r.name)
+@settings(max_examples=300, deadline=None)
+@given(text=_IDENTIFIER_PIECES)
+def test_needs_holds_wherever_a_pattern_matches(recognizer: ZhPatternRecognizer, text: str) -> None:
+    assert recognizer.may_match(text) or not _a_pattern_matches(recognizer, text)
+
+
+@pytest.mark.parametrize("recognizer", _NEEDY, ids=lambda r: r.name)
+def test_needs_holds_in_notes(recognizer: ZhPatternRecognizer) -> None:
+    for text in map(halfwidth, [*NOTES, *CONTEXT_CASES]):
+        assert recognizer.may_match(text) or not _a_pattern_matches(recognizer, text), text
+
+
+def test_needs_rules_out_other_numbers() -> None:
+    phone_only = "因病致贫，联系电话15724063176"
+    assert {r.name for r in _NEEDY if r.may_match(phone_only)} == set()
+
+
+# --- context enhancement -------------------------------------------------------------------------------------
+
+
+class _EagerNlpEngine(ZhNlpEngine):
+    process_text = SpacyNlpEngine.process_text
+
+
+@pytest.fixture(scope="module")
+def presidio_default() -> AnalyzerEngine:
+    """deid's recognizers with Presidio's own context enhancer after an eager spaCy pass."""
+    nlp_engine = _EagerNlpEngine()
+    nlp_engine.load()
+    registry = build_analyzer().registry
+    return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[LANGUAGE])
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_enhancer_scores_as_presidio_does(presidio_default: AnalyzerEngine, context: list[str] | None) -> None:
+    for text in map(halfwidth, [*CONTEXT_CASES, *NOTES]):
+        ours = build_analyzer().analyze(text, language=LANGUAGE, context=context)
+        presidio = presidio_default.analyze(text, language=LANGUAGE, context=context)
+        assert _findings(ours) == _findings(presidio), text
+
+
+def test_spacy_runs_only_for_a_score_context_can_raise(monkeypatch) -> None:
+    processed = []
+
+    def process_text(self, text: str, language: str):
+        processed.append(text)
+        return original(self, text, language)
+
+    original = SpacyNlpEngine.process_text
+    monkeypatch.setattr(SpacyNlpEngine, "process_text", process_text)
+    analyzer = build_analyzer()
+    analyzer.analyze("户主王秀英，联系电话13812345678", language=LANGUAGE)
+    assert processed == []
+    results = analyzer.analyze("护照号E12345678", language=LANGUAGE, entities=["CN_PASSPORT"])
+    assert processed == ["护照号E12345678"]
+    assert [r.score for r in results] == [pytest.approx(0.85)]
+
+
+# --- TextRedactor ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def redactor() -> TextRedactor:
+    return TextRedactor(load_pipeline("blacklist").text, Fingerprinter(bytes(32)))
+
+
+def test_find_asks_for_fewer_entities_and_finds_the_same(redactor: TextRedactor, monkeypatch) -> None:
+    texts = [*CONTEXT_CASES, *NOTES]
+    narrowed = [_findings(redactor.find(text, ["备注"])) for text in texts]
+    monkeypatch.setattr(TextRedactor, "_worth_asking", lambda self, entities, text: entities)
+    assert narrowed == [_findings(redactor.find(text, ["备注"])) for text in texts]
+
+
+def test_redact_series_redacts_each_distinct_text_once(redactor: TextRedactor, monkeypatch) -> None:
+    cells = ["户主王秀英", "12345", None, "户主王秀英", 5, "", "因病致贫", "联系电话13812345678", "户主王*英"]
+    values = pd.Series(cells * 3, index=[f"r{i}" for i in range(len(cells) * 3)], dtype=object)
+    expected = {
+        index: redactor.redact(text, ["备注"])
+        for index, text in values.items()
+        if isinstance(text, str) and redactor.redact(text, ["备注"]).changed
+    }
+    redacted = []
+    redact = TextRedactor.redact
+    monkeypatch.setattr(
+        TextRedactor, "redact", lambda self, text, context: redacted.append(text) or redact(self, text, context)
+    )
+    assert redactor.redact_series(values, ["备注"]) == expected
+    assert sorted(redacted) == sorted({"户主王秀英", "联系电话13812345678"})
+    assert redactor.redact_series(values.iloc[:0], ["备注"]) == {}
