@@ -28,7 +28,7 @@ from deid.errors import DeidError
 from deid.fingerprint import Fingerprinter
 from deid.io import Sheet, Workbook, use_workbook
 from deid.io.package import Package
-from deid.io.sheets import column_letter
+from deid.io.sheets import column_letter, is_filled
 from deid.operators import ENTITY_MODULES, mask_value
 from deid.parallel import BlockMapper
 from deid.policy import Pipeline, load_pipeline
@@ -174,7 +174,7 @@ class Checker:
 def holds_identifier(values: pd.Series, entity: str | None) -> pd.Series:
     """Which cells of a column that the strictest pipeline drops still hold its identifier: any value of a
     health or birth-date column that is not masked already, a value shaped like the number otherwise."""
-    filled = values.str.strip() != ""
+    filled = is_filled(values)
     if entity in _ANY_VALUE:
         return filled & ~values.str.fullmatch(_MASKED_ONLY)
     module = ENTITY_MODULES.get(entity or "")

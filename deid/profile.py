@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from deid.columns import COLUMN_TYPES, SCIENTIFIC_ID, header_type, normalize_header
+from deid.io.sheets import is_filled
 from recognizers import id_card
 from recognizers.normalize import halfwidth
 
@@ -141,11 +142,16 @@ def text_rows(body: pd.DataFrame) -> pd.Series:
 
 
 def _sample(values: pd.Series) -> list[str]:
-    values = values[values.str.strip() != ""]
+    values = values[is_filled(values)]
     if len(values) <= SAMPLE_SIZE:
         return values.tolist()
     step = len(values) / SAMPLE_SIZE
     return [values.iloc[int(i * step)] for i in range(SAMPLE_SIZE)]
+
+
+def _scientific_count(values: pd.Series) -> int:
+    """How many cells hold an ID that Excel wrote in scientific notation (4.10102E+17)."""
+    return sum(1 for v in values.tolist() if ("E" in v or "e" in v) and SCIENTIFIC_ID.fullmatch(v.strip()))
 
 
 def _value_type(sample: list[str]) -> tuple[str | None, int]:
@@ -167,7 +173,7 @@ def profile_column(index: int, header: str, values: pd.Series, rounded: int = 0)
     sample = _sample(values)
     by_values, matched = _value_type(sample)
     profile = ColumnProfile(index, header, "other", "none", by_header, by_values, len(sample), matched)
-    profile.precision_lost = rounded + int(values.str.strip().str.fullmatch(SCIENTIFIC_ID).sum())
+    profile.precision_lost = rounded + _scientific_count(values)
     if by_header is None:
         profile.type, profile.typed_by = by_values or "other", "values" if by_values else "none"
     elif by_values is None or _same_entity(by_header, by_values):

@@ -492,15 +492,36 @@ def read_audit(path: Path | None, wanted: set[tuple[object, int]]) -> AuditLog:
         return log
     rows = "|".join([*(str(row) for row in sorted({row for _, row in wanted})), "null"])
     picked = re.compile(rf'"row"\s*:\s*(?:{rows})\s*[,}}]'.encode())
+    last_wanted = max((row for _, row in wanted), default=0)
     try:
         for block in _line_blocks(path):
             log.lines += block.count(b"\n")
+            if _past_wanted(block, last_wanted):
+                continue
             for match in picked.finditer(block):
                 start = block.rfind(b"\n", 0, match.start()) + 1
                 _keep(json.loads(block[start : block.index(b"\n", match.end())]), wanted, log)
     except (OSError, ValueError):
         log.problem = "审核日志无法读取，或有一行不是有效的 JSON"
     return log
+
+
+_SHEET_ROW = re.compile(rb'"sheet"\s*:\s*(null|"(?:[^"\\]|\\.)*")\s*,\s*"row"\s*:\s*(\d+|null)')
+
+
+def _past_wanted(block: bytes, last_wanted: int) -> bool:
+    """Whether no line of ``block`` can be a sampled row or a hygiene record: its first and last lines are of
+    one sheet, below the last sampled row, and no workbook record lies between. Within a sheet the log is in
+    row order, so every line between is below too; skipping such blocks spares a regular expression over
+    most of a large log."""
+    first = _SHEET_ROW.search(block, 0, block.find(b"\n") + 1)
+    last = _SHEET_ROW.search(block, block.rfind(b"\n", 0, len(block) - 1) + 1)
+    if first is None or last is None or first.group(1) != last.group(1):
+        return False
+    rows = (first.group(2), last.group(2))
+    if not all(row.isdigit() and int(row) > last_wanted for row in rows):
+        return False
+    return b'"detector":"workbook"' not in block
 
 
 def _line_blocks(path: Path) -> Iterator[bytes]:

@@ -11,7 +11,7 @@ from deid.check import holds_identifier
 from deid.columns import COLUMN_TYPES
 from deid.fingerprint import Fingerprinter
 from deid.io import Sheet, use_workbook
-from deid.io.sheets import column_number
+from deid.io.sheets import column_number, is_filled
 from deid.policy import load_pipeline
 from deid.text import TextRedactor
 from deid.transform import SheetTransformer
@@ -61,7 +61,7 @@ class Scanner:
             body = block.loc[block.index >= plan.layout.body_start]
             rows += len(body)
             for column in cells:
-                cells[column] += int((body[column].str.strip() != "").sum())
+                cells[column] += int(is_filled(body[column]).sum())
             records = self.transformer.transform_chunk(plan, block).records
             for cell, entity in zip(records["cell"], records["entity"]):
                 counts = findings[column_number(cell)]

@@ -20,7 +20,7 @@ import pandas as pd
 from deid.columns import COLUMN_TYPES, is_consent, is_organisation
 from deid.fingerprint import Fingerprinter
 from deid.io import Sheet
-from deid.io.sheets import column_letter
+from deid.io.sheets import column_letter, is_filled
 from deid.operators import ENTITY_MODULES, rule_operator
 from deid.policy import Pipeline, Rule
 from deid.profile import ColumnProfile, Layout, find_layout, profile_columns, text_rows
@@ -170,7 +170,7 @@ class SheetTransformer:
         self, values: pd.Series, published: pd.DataFrame, profile: ColumnProfile, rule: Rule, consent: pd.Series
     ) -> pd.DataFrame:
         entity = COLUMN_TYPES[profile.type].entity
-        filled = values[values.str.strip() != ""]
+        filled = values[is_filled(values)]
         as_text = self._published_as_text(filled, entity, rule, consent)
         frames = [self._scan(filled[as_text], published, profile)]
         if rule.action == "keep_if_consent":

@@ -67,6 +67,16 @@ class PublishedSheet:
     grid: pd.DataFrame  # published cell texts; its column labels are the input column numbers it keeps
 
 
+def is_filled(values: pd.Series) -> pd.Series:
+    """Which cells hold more than whitespace.
+
+    >>> is_filled(pd.Series(['张三', '', ' \u3000', ' 1 '])).tolist()
+    [True, False, False, True]
+    """
+    # One plain loop: pandas' .str.strip() != "" takes several times as long, on every column of every block.
+    return pd.Series([bool(v) and not v.isspace() for v in values.tolist()], index=values.index, dtype=bool)
+
+
 def column_letter(index: int) -> str:
     """Excel's letters for a 0-based column number.
 
