@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import dataclasses
 import itertools
+import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -41,9 +42,9 @@ def build_transformer(pipeline: Pipeline, fingerprint: Fingerprinter) -> SheetTr
     return SheetTransformer(pipeline, TextRedactor(pipeline.text, fingerprint), fingerprint)
 
 
-def _start_worker(specs: dict[str, tuple[Pipeline, Fingerprinter]]) -> None:
+def _start_worker(transformers: dict[str, SheetTransformer]) -> None:
     die_with_parent()
-    _transformers.update({key: build_transformer(*spec) for key, spec in specs.items()})
+    _transformers.update(transformers)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class BlockMapper:
 
     def __init__(self, specs: dict[str, tuple[Pipeline, Fingerprinter]], jobs: int = 1) -> None:
         self.transformers = {key: build_transformer(*spec) for key, spec in specs.items()}
-        self._specs, self._jobs = specs, jobs
+        self._jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
 
     def map(
@@ -114,7 +115,14 @@ class BlockMapper:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self._jobs, initializer=_start_worker, initargs=(self._specs,))
+            # Forked workers inherit this process's transformers, analyzers and loaded jieba dictionary as they
+            # are (nothing is pickled), instead of spending seconds each on building their own.
+            self._pool = ProcessPoolExecutor(
+                self._jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_start_worker,
+                initargs=(self.transformers,),
+            )
         return self._pool
 
     def close(self) -> None:

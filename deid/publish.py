@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -150,12 +150,16 @@ class Publisher:
         return report
 
     def _publish(self, source: Path, relative: Path, out_dir: Path, report: FileReport) -> None:
-        report.input_sha256 = sha256_file(source)
         target, audit_target = out_dir / relative, out_dir / audit_name(relative)
-        use_workbook(source, lambda workbook: self._write(workbook, target, audit_target, report))
-        report.output, report.audit = str(relative), str(audit_name(relative))
-        report.output_sha256 = sha256_file(target)
-        gate = self.checker.check(target, self.pipeline)
+        # hashlib lets other threads run while it hashes: the digests are taken alongside reading and checking.
+        with ThreadPoolExecutor(1) as hasher:
+            input_digest = hasher.submit(sha256_file, source)
+            use_workbook(source, lambda workbook: self._write(workbook, target, audit_target, report))
+            report.input_sha256 = input_digest.result()
+            report.output, report.audit = str(relative), str(audit_name(relative))
+            output_digest = hasher.submit(sha256_file, target)
+            gate = self.checker.check(target, self.pipeline)
+            report.output_sha256 = output_digest.result()
         report.check = gate.summary()
         if not gate.passed:
             first = gate.findings[0] if gate.findings else None
