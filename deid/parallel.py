@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
+import gc
 import itertools
 import multiprocessing
 import signal
@@ -87,6 +88,9 @@ class BlockMapper:
 
     def __init__(self, specs: dict[str, tuple[Pipeline, Fingerprinter]], jobs: int = 1) -> None:
         self.transformers = {key: build_transformer(*spec) for key, spec in specs.items()}
+        # The analyzer, jieba's dictionaries and the recognizers are millions of long-lived objects: frozen, the
+        # garbage collector stops walking them again and again while blocks are transformed.
+        gc.freeze()
         self._jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
 

@@ -9,20 +9,23 @@ anything personal that wins is replaced with presidio-anonymizer using deid's ow
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+import regex
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
+from presidio_anonymizer.entities import RecognizerResult as AnonymizerResult
 
 from deid.fingerprint import Fingerprinter
-from deid.operators import apply_rule
+from deid.operators import rule_operator
 from deid.policy import Rule
 from recognizers import address, licence_plate, person
 from recognizers.analyzer import LANGUAGE, build_analyzer
-from recognizers.base import ZhPatternRecognizer
+from recognizers.base import any_word
 from recognizers.normalize import halfwidth
 
 SCORE_THRESHOLD = 0.3
@@ -39,13 +42,6 @@ class Prefilter(NamedTuple):
     in_ascii: bool  # whether it can match text of ASCII characters only (the others need a Chinese character)
 
 
-def _words(words: list[str]) -> str:
-    """An alternation of ``words``, longest first, behind a test of their first characters: that one class test
-    at every position is much cheaper than trying each word there."""
-    first_chars = "".join(sorted({word[0] for word in words}))
-    return f"(?=[{re.escape(first_chars)}])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"
-
-
 # What may be in a cell, told by cheap regexes; each asks the analyzer only for the entities it can hold. Only
 # whether they match counts, so none runs on further than it must (seven digits, not seven or more).
 PREFILTERS: list[Prefilter] = [
@@ -57,14 +53,14 @@ PREFILTERS: list[Prefilter] = [
     Prefilter(
         re.compile(
             r"[\d一二三四五六七八九十百]\s*(?:组|号|栋|幢|单元|室|弄|巷|队|楼)|"
-            + _words(address.AddressRecognizer.CONTEXT)
+            + any_word(address.AddressRecognizer.CONTEXT)
         ),
         ("CN_ADDRESS",),
         in_ascii=False,
     ),
     # A cue word followed by a name already masked (户主张*丰, as in a published file) is no reason to look.
     Prefilter(
-        re.compile(_words(person.PersonRecognizer.CONTEXT) + "(?![\\s:：为是]*[\u4e00-\u9fff]{1,2}\\*)"),
+        re.compile(any_word(person.PersonRecognizer.CONTEXT) + "(?![\\s:：为是]*[\u4e00-\u9fff]{1,2}\\*)"),
         ("PERSON",),
         in_ascii=False,
     ),
@@ -98,7 +94,11 @@ def entities_to_find(text: str) -> list[str]:
     >>> entities_to_find('户主张*丰因病致贫'), entities_to_find('户主张*丰，其子李明在读')
     ([], ['PERSON'])
     """
-    text = halfwidth(text)
+    return _entities_in(halfwidth(text))
+
+
+def _entities_in(text: str) -> list[str]:
+    """:func:`entities_to_find` in ``text`` made half-width already."""
     found = [entity for prefilter in PREFILTERS if prefilter.pattern.search(text) for entity in prefilter.entities]
     return list(dict.fromkeys(found))
 
@@ -125,6 +125,8 @@ class Redaction:
 
 def _resolve(results: list[RecognizerResult], kept: set[str]) -> list[RecognizerResult]:
     """Non-overlapping findings: higher score first, then the longer span, then kept entities on a tie."""
+    if len(results) < 2:  # most cells hold one identifier: nothing to rank
+        return results
     ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.entity_type not in kept, r.start))
     chosen: list[RecognizerResult] = []
     for result in ranked:
@@ -133,23 +135,37 @@ def _resolve(results: list[RecognizerResult], kept: set[str]) -> list[Recognizer
     return sorted(chosen, key=lambda r: r.start)
 
 
+# Flagged cells are analysed and anonymized in batches of about this many characters, those that change joined
+# into one text: an anonymizer call costs far more than replacing a span, but presidio copies the whole text
+# for every span it replaces. Only a batch's findings are held at once.
+BATCH_CHARS = 2000
+# What joins the cells of a batch: the first private-use character that no cell and no replacement value holds.
+_JOINERS = (*range(0xE000, 0xF900), *range(0xF0000, 0xFFFFE))
+
+
 class TextRedactor:
     """Finds identifiers in text and replaces them as a pipeline's ``text:`` rules say."""
 
     def __init__(self, rules: dict[str, Rule], fingerprint: Fingerprinter, analyzer: AnalyzerEngine | None = None):
         self.rules = rules
-        self.fingerprint = fingerprint
         self.analyzer = analyzer or build_analyzer()
         self.anonymizer = AnonymizerEngine()
         self.kept = {entity for entity, rule in rules.items() if rule.action == "keep"}
-        self._recognizers = _recognizers_by_entity(self.analyzer)
+        self.operators = {
+            entity: OperatorConfig("custom", {"lambda": rule_operator(entity, rule, fingerprint)})
+            for entity, rule in rules.items()
+            if entity not in self.kept
+        }
+        # Operators write the characters of the span they replace, mask characters, pseudonyms and these values.
+        self._replacement_chars = set("".join(rule.value for rule in rules.values()))
+        self._needs = _needs_by_entity(self.analyzer)
 
     def find(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
         """Every identifier in ``text`` after conflict resolution, kept entities included."""
-        entities = entities_to_find(text) if text else []
+        text = halfwidth(text)
+        entities = _entities_in(text) if text else []
         if not entities:
             return []
-        text = halfwidth(text)
         results = self.analyzer.analyze(
             text,
             language=LANGUAGE,
@@ -163,57 +179,97 @@ class TextRedactor:
         """``entities`` less those whose recognizers rule ``text`` out at a glance (seven digits are no ID), for
         the analyzer's cost grows with each entity asked for. All of them if none is left: the analyzer still
         sees every flagged cell."""
-        worth = [
-            entity
-            for entity in entities
-            if any(
-                not isinstance(r, ZhPatternRecognizer) or r.may_match(text) for r in self._recognizers.get(entity, [])
-            )
-        ]
+        worth = [entity for entity in entities if self._may_hold(entity, text)]
         return worth or entities
+
+    def _may_hold(self, entity: str, text: str) -> bool:
+        # A loop, not any() over a generator, and no method call per recognizer: a flagged number asks this for
+        # nine entities, and the generator would cost as much as the regexes.
+        for needs in self._needs.get(entity, ()):  # noqa: SIM110
+            if needs is None or needs.search(text):
+                return True
+        return False
 
     def redact(self, text: str, context: list[str] | None = None) -> Redaction:
         """``text`` with every personal span replaced; unchanged text when nothing personal is in it."""
-        found = [r for r in self.find(text, context) if r.entity_type not in self.kept]
-        if not found:
-            return Redaction(text, ())
-        operators = {
-            entity: OperatorConfig("custom", {"lambda": self._operator(entity)})
-            for entity in {r.entity_type for r in found}
-        }
-        published = self.anonymizer.anonymize(
-            text=text, analyzer_results=found, operators=operators, merge_entities_with_spaces=False
-        ).text
-        spans = tuple(
-            Span(r.entity_type, r.start, r.end, round(r.score, 2), _detector(r), self.rules[r.entity_type].action)
-            for r in found
-        )
-        return Redaction(published, spans)
-
-    def _operator(self, entity: str):
-        rule = self.rules[entity]
-        return lambda value: apply_rule(value, entity, rule, self.fingerprint)
+        return self._redact_batch([text], context).get(text, Redaction(text, ()))
 
     def redact_series(self, values: pd.Series, context: list[str] | None = None) -> dict[object, Redaction]:
         """Redactions for the cells of ``values`` that change, keyed by index; each distinct text tested and
         analysed once (a column of counts or amounts holds few)."""
+        flagged = [text for text in pd.unique(values) if isinstance(text, str) and is_flagged(text)]
         changed = {}
-        for text in pd.unique(values):
-            if isinstance(text, str) and is_flagged(text):
-                redaction = self.redact(text, context)
-                if redaction.changed:
-                    changed[text] = redaction
+        for batch in _batches(flagged):
+            changed.update(self._redact_batch(batch, context))
         if not changed:
             return {}
         return {index: changed[text] for index, text in values[values.isin(list(changed))].items()}
 
+    def _redact_batch(self, texts: list[str], context: list[str] | None) -> dict[str, Redaction]:
+        """The redactions of those of ``texts`` (distinct) that change, replaced by one anonymizer call."""
+        found = {text: personal for text in texts if (personal := self._personal(text, context))}
+        if not found:
+            return {}
+        published = self._anonymize(found)
+        return {text: Redaction(cell, self._spans(found[text])) for text, cell in zip(found, published)}
 
-def _recognizers_by_entity(analyzer: AnalyzerEngine) -> dict[str, list[EntityRecognizer]]:
-    by_entity: dict[str, list[EntityRecognizer]] = {}
+    def _personal(self, text: str, context: list[str] | None) -> list[RecognizerResult]:
+        """The findings in ``text`` that are replaced."""
+        return [r for r in self.find(text, context) if r.entity_type not in self.kept]
+
+    def _anonymize(self, found: dict[str, list[RecognizerResult]]) -> list[str]:
+        """The texts of ``found`` with their findings replaced, by one anonymizer call over them all, joined by a
+        character that none of them holds; no operator sees it, as no finding spans two texts."""
+        texts = list(found)
+        joiner = _joiner(texts, self._replacement_chars)
+        shifted, offset = [], 0
+        for text in texts:
+            shifted += [AnonymizerResult(r.entity_type, r.start + offset, r.end + offset, r.score) for r in found[text]]
+            offset += len(text) + 1
+        published = self._anonymize_text(joiner.join(texts), shifted).split(joiner)
+        if len(published) == len(texts):
+            return published
+        # An operator wrote the joiner after all: no guessing where the texts part, each is replaced on its own.
+        return [self._anonymize_text(text, found[text]) for text in texts]
+
+    def _anonymize_text(self, text: str, results: list) -> str:
+        return self.anonymizer.anonymize(
+            text=text, analyzer_results=results, operators=self.operators, merge_entities_with_spaces=False
+        ).text
+
+    def _spans(self, results: list[RecognizerResult]) -> tuple[Span, ...]:
+        return tuple(
+            Span(r.entity_type, r.start, r.end, round(r.score, 2), _detector(r), self.rules[r.entity_type].action)
+            for r in results
+        )
+
+
+def _batches(texts: list[str]) -> Iterator[list[str]]:
+    """``texts`` in runs that have :data:`BATCH_CHARS` characters or just more (the last run maybe fewer)."""
+    batch, chars = [], 0
+    for text in texts:
+        batch.append(text)
+        chars += len(text)
+        if chars >= BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _joiner(texts: list[str], also_absent: set[str]) -> str:
+    present = set("".join(texts)) | also_absent
+    return next(char for char in map(chr, _JOINERS) if char not in present)
+
+
+def _needs_by_entity(analyzer: AnalyzerEngine) -> dict[str, list[regex.Pattern | None]]:
+    """For each entity, what each of its recognizers needs to find anything in a text (:attr:`ZhPatternRecognizer.
+    needs`); None for a recognizer that may find something anywhere."""
+    needs: dict[str, list[regex.Pattern | None]] = {}
     for recognizer in analyzer.registry.get_recognizers(LANGUAGE, all_fields=True):
         for entity in recognizer.supported_entities:
-            by_entity.setdefault(entity, []).append(recognizer)
-    return by_entity
+            needs.setdefault(entity, []).append(getattr(recognizer, "needs", None))
+    return needs
 
 
 def _detector(result: RecognizerResult) -> str:

@@ -3,9 +3,23 @@ class constants ``ENTITY``, ``PATTERNS`` and ``CONTEXT`` as Presidio's predefine
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+
+def any_word(words: Collection[str]) -> str:
+    """A regex alternation of ``words``, longest first, behind a test of their first characters: that one
+    class test at every position is much cheaper than trying each word there.
+
+    >>> re.findall(any_word(['户主', '户', '其子']), '户主户其子')
+    ['户主', '户', '其子']
+    """
+    first_chars = "".join(sorted({word[0] for word in words}))
+    return f"(?=[{re.escape(first_chars)}])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"
 
 
 class ZhPatternRecognizer(PatternRecognizer):
@@ -24,7 +38,8 @@ class ZhPatternRecognizer(PatternRecognizer):
             context=self.CONTEXT,
             supported_language=supported_language,
         )
-        self._needs = regex.compile(self.NEEDS, self.global_regex_flags) if self.NEEDS else None
+        # NEEDS compiled, None without: read by deid.text to leave out entities not worth asking for.
+        self.needs = regex.compile(self.NEEDS, self.global_regex_flags) if self.NEEDS else None
 
     def analyze(
         self,
@@ -39,4 +54,4 @@ class ZhPatternRecognizer(PatternRecognizer):
 
     def may_match(self, text: str) -> bool:
         """Whether any of the patterns could match ``text``: False only when it lacks what ``NEEDS`` asks for."""
-        return self._needs is None or self._needs.search(text) is not None
+        return self.needs is None or self.needs.search(text) is not None

@@ -39,6 +39,7 @@ import jieba
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.base import any_word
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 from recognizers.normalize import halfwidth
 
@@ -84,11 +85,13 @@ CUE_WORDS = tuple(
         reverse=True,
     )
 )
-_CUE_AT = re.compile("(?=(" + "|".join(CUE_WORDS) + "))")
+# Words that are no name whatever jieba's dictionary says.
+_ROSTER_WORDS = NON_NAMES | frozenset(CUE_WORDS)
+_CUE_AT = re.compile("(?=(" + any_word(CUE_WORDS) + "))")
 _AFTER_CUE = re.compile(r"(?:姓名|签字|签名|名字)?[\s:：]*(?:为|是|名叫|叫)?[\s:：]*")
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_HAN = re.compile(f"[{_HAN_CHARS}]")
+_HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
 _MASKED_NAME = re.compile(f"[{_HAN_CHARS}]{{1,2}}\\*+")
 _DOTS = "·•・‧∙.．"
 _DOT_TRANSLATION = {ord(dot): "·" for dot in _DOTS}
@@ -101,20 +104,18 @@ _DOT_NAME = re.compile(f"[{_HAN_CHARS}]+(?:·[{_HAN_CHARS}]+)+")
 _DOT_NAME_IN_TEXT = re.compile(f"(?<![{_HAN_CHARS}])[{_HAN_CHARS}]+(?:[·•・‧∙][{_HAN_CHARS}]+)+")
 _DOT_NAME_AFTER_CUE = re.compile(f"[{_HAN_CHARS}]{{1,8}}(?:[{re.escape(_DOTS)}][{_HAN_CHARS}]{{1,8}})+")
 
-# What follows a name and can never be its last character: the name ends before it.
-_HARD_STOP = re.compile(
-    "|".join(
-        sorted(
-            """家庭 家中 家里 家住 家属 家人 家有 户籍 户口 年满 年龄 年近 今年 现年 现住 现居 身份证 身患 身体
-            患有 联系 电话 手机 签字 签名 盖章 领取 代领 申请 负责 审核 经办 填报 同住 同意 同志 先生 女士
-            老人 老汉 师傅 一家 一户 一人 一直 长期 常年 独自 单独 生前 去世 病故 死亡 享受 纳入 退出 夫妇
-            夫妻 父子 父女 母子 母女 子女 之子 之女 之妻 之夫 之父 之母 为其 为户 为本
-            生病 务农 务工 外出 就读 读书 上学 残疾 无劳动 住院 治疗 承诺 同户 等人 育有 名下 代为 抚养
-            赡养 照顾 带领""".split()
-            + list(CUE_WORDS),
-            key=len,
-            reverse=True,
-        )
+# What follows a name and can never be its last character: the name ends before it. The empty group matches
+# where no Han character follows, at the end of the text too.
+_STOP = re.compile(
+    f"((?![{_HAN_CHARS}]))|"
+    + any_word(
+        """家庭 家中 家里 家住 家属 家人 家有 户籍 户口 年满 年龄 年近 今年 现年 现住 现居 身份证 身患 身体
+        患有 联系 电话 手机 签字 签名 盖章 领取 代领 申请 负责 审核 经办 填报 同住 同意 同志 先生 女士
+        老人 老汉 师傅 一家 一户 一人 一直 长期 常年 独自 单独 生前 去世 病故 死亡 享受 纳入 退出 夫妇
+        夫妻 父子 父女 母子 母女 子女 之子 之女 之妻 之夫 之父 之母 为其 为户 为本
+        生病 务农 务工 外出 就读 读书 上学 残疾 无劳动 住院 治疗 承诺 同户 等人 育有 名下 代为 抚养
+        赡养 照顾 带领""".split()
+        + list(CUE_WORDS)
     )
     + "|[的因在系等于是患住现今已无被把对从自及户岁共携将也都曾经向到去说称男女属所每后均]"
 )
@@ -196,7 +197,7 @@ def _clause_tokens(text: str, skip: list[tuple[int, int]] = ()) -> list[_Token]:
 
 
 def _is_han(text: str) -> bool:
-    return bool(text) and all(_HAN.fullmatch(char) for char in text)
+    return _HAN_RUN.fullmatch(text) is not None
 
 
 def compact(name: object) -> str:
@@ -205,6 +206,8 @@ def compact(name: object) -> str:
     >>> compact(' 买买提 ． 艾力 ')
     '买买提·艾力'
     """
+    if type(name) is str and _is_han(name):
+        return name  # the usual name: nothing to take out or to make half-width
     if name is None:
         return ""
     return _WHITESPACE.sub("", halfwidth(name)).translate(_DOT_TRANSLATION)
@@ -218,14 +221,19 @@ def split_name(name: object) -> tuple[str, str]:
     >>> split_name('张三丰'), split_name('欧阳'), split_name('扎西顿珠'), split_name('买买提·艾力')
     (('张', '三丰'), ('欧', '阳'), ('', '扎西顿珠'), ('买买提', '艾力'))
     """
-    name = compact(name)
+    return _split_compact(compact(name))
+
+
+def _split_compact(name: str) -> tuple[str, str]:
+    """:func:`split_name` of a name that is compact already."""
     if "·" in name:
         first, _, rest = name.partition("·")
         return first, rest
-    if name[:2] in COMPOUND_SURNAMES and len(name) > 2:
+    if len(name) > 2 and name[:2] in COMPOUND_SURNAMES:
         return name[:2], name[2:]
-    if name[:1] in SURNAMES:
-        return name[:1], name[1:]
+    first = name[:1]
+    if first in SURNAMES:
+        return first, name[1:]
     return "", name
 
 
@@ -261,7 +269,7 @@ def mask_name(name: object, child: bool = False, char: str = "*") -> str:
         return char * len(name)
     if "·" in name:
         return _mask_dotted(name, child, char)
-    surname, given = split_name(name)
+    surname, given = _split_compact(name)
     if not surname:
         surname, given = name[0], name[1:]
     return surname + _mask_given(given, child, char)
@@ -276,13 +284,14 @@ def _is_common_word(word: str) -> bool:
     Rare dictionary words count only when no character after the first is a usual given-name character
     (修辞 is a word, 方军 a name).
     """
-    if word in NON_NAMES or word in CUE_WORDS:
+    if word in _ROSTER_WORDS:
         return True
-    if _jieba().tags.get(word) in _NAME_TAGS:
+    dictionary = _jieba()
+    frequency = dictionary.frequencies.get(word, 0)
+    # Most names are in no dictionary: their tag is not looked up (a miss in a big dictionary costs).
+    if frequency <= 0 or dictionary.tags.get(word) in _NAME_TAGS:
         return False
-    frequency = _jieba().frequencies.get(word, 0)
-    usual_given_name = any(char in GIVEN_NAME_CHARS for char in word[1:])
-    return frequency >= _EVERYDAY_WORD_FREQUENCY or (frequency > 0 and not usual_given_name)
+    return frequency >= _EVERYDAY_WORD_FREQUENCY or GIVEN_NAME_CHARS.isdisjoint(word[1:])
 
 
 def validate(name: object) -> str:
@@ -291,20 +300,22 @@ def validate(name: object) -> str:
     Han names have 2–4 characters and start with a known surname; dot-joined names need Han parts only.
     There is no checksum: this rejects what is certainly no name (places, kinship terms, roster words).
     """
-    name = compact(name)
-    if _DOT_NAME.fullmatch(name):
-        return name
-    if not _is_han(name):
-        raise InvalidFormat("a name has Han characters only, or parts joined by a middle dot")
+    # The usual name, Han characters only, is compact already: it is not made compact to be tested again.
+    if not (type(name) is str and _is_han(name)):
+        name = compact(name)
+        if not _is_han(name):
+            if _DOT_NAME.fullmatch(name):
+                return name
+            raise InvalidFormat("a name has Han characters only, or parts joined by a middle dot")
     if not 2 <= len(name) <= 4:
         raise InvalidLength("a Han name has 2 to 4 characters")
-    surname, given = split_name(name)
+    surname, given = _split_compact(name)
     if not surname or not given:
         raise InvalidComponent("the value does not start with a known surname")
     # Three given-name characters only where a wife's surname follows her husband's (张王秀英).
     if len(given) == 3 and given[0] not in SURNAMES:
         raise InvalidLength("a given name has 1 or 2 characters")
-    if any(char in _NEVER_GIVEN for char in given):
+    if not _NEVER_GIVEN.isdisjoint(given):
         raise InvalidComponent("the value holds a character that never is part of a name")
     if _PLACE_SUFFIX.search(name):
         raise InvalidComponent("the value names a place or an organisation")
@@ -332,10 +343,8 @@ is_valid = is_plausible = is_plausible_name
 def _stop_length(text: str, pos: int) -> int:
     """How much of ``text`` at ``pos`` ends a name before it: 1 for the end of the text, a character that is
     no Han character or a single stop character, the word's length for a stop word (家庭, 户主), else 0."""
-    if pos >= len(text) or not _HAN.match(text[pos]):
-        return 1
-    stop = _HARD_STOP.match(text, pos)
-    return len(stop.group()) if stop else 0
+    stop = _STOP.match(text, pos)
+    return (len(stop.group()) or 1) if stop else 0
 
 
 def _name_ends(text: str, given_start: int) -> list[int]:
@@ -548,7 +557,7 @@ def find_names(text: object) -> list[NameSpan]:
     text = halfwidth(text)
     spans = _cued_names(text)
     spans += [NameSpan(start, end, TAGGED_SCORE, "middle dot") for start, end in _dotted_names(text)]
-    if any(char in SURNAMES for char in text):
+    if not SURNAMES.isdisjoint(text):
         # A name deid already masked (张*丰) is as good as a found one: its clause needs no tagging.
         masked = [NameSpan(m.start(), m.end(), 0.0, "masked") for m in _MASKED_NAME.finditer(text)]
         tagged = _tagged_names(text, spans + masked)

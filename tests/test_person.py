@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from presidio_analyzer import RecognizerResult
 
 from recognizers import person
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from recognizers.normalize import halfwidth
 from recognizers.person import (
     COMPOUND_SURNAMES,
     CUE_WORDS,
@@ -288,6 +292,40 @@ def test_find_names_on_long_text_stays_exact() -> None:
     spans = find_names(text)
     assert len(spans) == 1000
     assert {text[span.start : span.end] for span in spans} == {"张三丰"}
+
+
+# --- the shortcut for plain Han names ------------------------------------------------------------------------
+# A name of Han characters only is neither made compact nor half-width: the long way must give the same, which a
+# space inside the name forces.
+
+_NAME_CHARS = st.sampled_from(
+    sorted(COMMON_SURNAMES + "".join(TEST_COMPOUND_SURNAMES) + "秀英明华丰峰小村镇街户的和为子女农𠀀㐀豈々〇")
+)
+_DIRTY = st.sampled_from([" ", "\u3000", "\t", "·", "•", ".", "．", "Ａ", "１", "a", "1"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(_NAME_CHARS, min_size=1, max_size=5))
+def test_a_plain_han_name_is_read_as_the_long_way_reads_it(name: str) -> None:
+    spaced = f" {name[:1]} {name[1:]}\u3000"
+    assert compact(name) == compact(spaced) == name
+    assert split_name(name) == split_name(spaced)
+    assert mask_name(name) == mask_name(spaced) and mask_name(name, child=True) == mask_name(spaced, child=True)
+    assert _outcome(validate, name) == _outcome(validate, spaced)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_NAME_CHARS, _DIRTY), min_size=0, max_size=6).map("".join))
+def test_compact_is_half_width_without_whitespace_and_with_one_middle_dot(value: str) -> None:
+    expected = re.sub(r"\s+", "", halfwidth(value)).translate({ord(dot): "·" for dot in "·•・‧∙.．"})
+    assert compact(value) == expected
+
+
+def _outcome(function, value: object) -> tuple[str, object]:
+    try:
+        return "ok", function(value)
+    except ValidationError as error:
+        return type(error).__name__, str(error)
 
 
 # --- detection in text --------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 The prefilter's ASCII shortcut flags what the whole prefilter flags; each pattern recognizer's ``NEEDS`` holds
 wherever one of its patterns matches; the in-place context enhancer with spaCy run on demand scores as
-Presidio's own enhancer after an eager spaCy pass; and a column is redacted as cell-by-cell redaction would.
+Presidio's own enhancer after an eager spaCy pass; a column is redacted as cell-by-cell redaction would; and
+cells anonymized together in one presidio-anonymizer call publish as they would in one call each.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 from presidio_analyzer import AnalyzerEngine
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
+from deid import text as text_module
 from deid.fingerprint import Fingerprinter
-from deid.policy import load_pipeline
+from deid.policy import Rule, load_pipeline
 from deid.text import PREFILTER, PREFILTERS, TextRedactor, is_flagged
 from examples.synthetic import free_text_notes
 from recognizers.analyzer import LANGUAGE, ZhNlpEngine, build_analyzer
@@ -178,11 +180,58 @@ def test_redact_series_redacts_each_distinct_text_once(redactor: TextRedactor, m
         for index, text in values.items()
         if isinstance(text, str) and redactor.redact(text, ["备注"]).changed
     }
-    redacted = []
-    redact = TextRedactor.redact
+    analysed = []
+    find = TextRedactor.find
     monkeypatch.setattr(
-        TextRedactor, "redact", lambda self, text, context: redacted.append(text) or redact(self, text, context)
+        TextRedactor, "find", lambda self, text, context: analysed.append(text) or find(self, text, context)
     )
     assert redactor.redact_series(values, ["备注"]) == expected
-    assert sorted(redacted) == sorted({"户主王秀英", "联系电话13812345678"})
+    assert sorted(analysed) == sorted({"户主王秀英", "联系电话13812345678"})
     assert redactor.redact_series(values.iloc[:0], ["备注"]) == {}
+
+
+# --- batched anonymization ---------------------------------------------------------------------------------
+
+
+def _one_call_per_cell(redactor: TextRedactor, texts: list[str]) -> dict[str, str]:
+    """What presidio-anonymizer publishes for each text on its own, the findings as the redactor has them."""
+    published = {}
+    for text in texts:
+        found = [r for r in redactor.find(text, ["备注"]) if r.entity_type not in redactor.kept]
+        if found:
+            published[text] = redactor.anonymizer.anonymize(
+                text=text, analyzer_results=found, operators=redactor.operators, merge_entities_with_spaces=False
+            ).text
+    return published
+
+
+@pytest.mark.parametrize("batch_chars", [1, 40, 2000])
+def test_cells_anonymized_together_publish_as_one_by_one(redactor: TextRedactor, monkeypatch, batch_chars: int) -> None:
+    monkeypatch.setattr(text_module, "BATCH_CHARS", batch_chars)
+    texts = [*CONTEXT_CASES, *NOTES]
+    redactions = redactor.redact_series(pd.Series(texts), ["备注"])
+    assert {texts[index]: redaction.published for index, redaction in redactions.items()} == _one_call_per_cell(
+        redactor, texts
+    )
+
+
+def test_cells_are_joined_by_a_character_no_cell_and_no_replacement_holds() -> None:
+    rules = {
+        "CN_PHONE": Rule("replace", "test:text.CN_PHONE", value="\ue000电话"),
+        "PERSON": Rule("mask", "test:text.PERSON"),
+    }
+    redactor = TextRedactor(rules, Fingerprinter(bytes(32)))
+    texts = ["户主王秀英\ue001", "联系电话13812345678\ue002", "其子李明在读，电话13912345678"]
+    redactions = redactor.redact_series(pd.Series(texts), ["备注"])
+    published = {texts[index]: redaction.published for index, redaction in redactions.items()}
+    assert published == _one_call_per_cell(redactor, texts)
+    assert published[texts[1]] == "联系电话\ue000电话\ue002"
+
+
+def test_batch_falls_back_to_one_call_per_text_when_an_operator_writes_the_joiner(monkeypatch):
+    redactor = TextRedactor(load_pipeline("dibao").text, Fingerprinter(bytes(32)))
+    texts = ["户主张三丰因病致贫", "联系电话13812345678"]
+    one_by_one = [redactor.redact(text).published for text in texts]
+    monkeypatch.setattr(text_module, "_joiner", lambda texts, absent: "*")  # a mask character: splits wrongly
+    batched = redactor.redact_series(pd.Series(texts), None)
+    assert [batched[i].published for i in range(len(texts))] == one_by_one
