@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from deid.io.spool import Payload, append_payload
 from deid.transform import AUDIT_FIELDS
 
 
@@ -119,7 +120,7 @@ def _json_strings(values: list) -> list[str]:
 class AuditBlock:
     """A block's records, serialised where the block was transformed (a worker process, in parallel runs)."""
 
-    text: bytes  # JSONL, UTF-8
+    text: Payload  # JSONL, UTF-8
     records: int
     counts: dict[str, dict[str, int]]
 
@@ -139,7 +140,7 @@ class AuditWriter:
         self.counts: dict[str, dict[str, int]] = {}
 
     def write(self, block: AuditBlock) -> None:
-        self._handle.write(block.text)
+        append_payload(self._handle, block.text)
         self.records += block.records
         for entity, actions in block.counts.items():
             for action, n in actions.items():

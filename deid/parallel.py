@@ -18,12 +18,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from deid.audit import AuditBlock, audit_block
 from deid.fingerprint import Fingerprinter
 from deid.io.sheets import Block, block_frame
+from deid.io.spool import Payload, discard_payload, spool
 from deid.policy import Pipeline
 from deid.text import TextRedactor
 from deid.transform import ChunkOutcome, SheetPlan, SheetTransformer
@@ -52,10 +54,12 @@ def _start_worker(transformers: dict[str, SheetTransformer]) -> None:
 class Finish:
     """What becomes of a transformed block where it was transformed (a worker, in parallel runs): its audit
     records serialised for ``audit_as`` (file, sheet), its published rows rendered by ``render`` if the
-    output format can be written block by block. The writing process then only appends bytes."""
+    output format can be written block by block, both spooled to files in ``spool`` (a worker's) rather than
+    sent back through the pool's pipe. The writing process then only appends bytes."""
 
     audit_as: tuple[str, str | None]
     render: Callable[[pd.DataFrame], bytes] | None = None
+    spool: Path | None = None
 
 
 @dataclass
@@ -63,7 +67,13 @@ class BlockResult:
     rows: int  # in the input block
     outcome: ChunkOutcome  # without the records (and the grid, if rendered) when finished
     audit: AuditBlock | None = None
-    rendered: bytes | None = None
+    rendered: Payload | None = None
+
+    def discard(self) -> None:
+        """Remove what this result spooled (a result that will not be written)."""
+        discard_payload(self.rendered)
+        if self.audit is not None:
+            discard_payload(self.audit.text)
 
 
 def transform_block(transformer: SheetTransformer, plan: SheetPlan, block: Block, finish: Finish | None) -> BlockResult:
@@ -76,11 +86,22 @@ def transform_block(transformer: SheetTransformer, plan: SheetPlan, block: Block
     kept = dataclasses.replace(
         outcome, records=outcome.records.iloc[:0], grid=outcome.grid.iloc[:0] if rendered is not None else outcome.grid
     )
+    if finish.spool is not None:
+        audit = dataclasses.replace(audit, text=spool(audit.text, finish.spool))
+        rendered = spool(rendered, finish.spool) if rendered is not None else None
     return BlockResult(len(block), kept, audit, rendered)
 
 
 def _transform_in_worker(key: str, plan: SheetPlan, block: Block, finish: Finish | None) -> BlockResult:
     return transform_block(_transformers[key], plan, block, finish)
+
+
+def _discard(pending: deque[Future]) -> None:
+    for future in pending:
+        if future.cancel():
+            continue
+        with contextlib.suppress(Exception):
+            future.result().discard()
 
 
 class BlockMapper:
@@ -105,17 +126,21 @@ class BlockMapper:
         second = next(blocks, None)
         if second is None or self._jobs <= 1:
             # One block (every workbook, small CSVs) is not worth a worker's start-up.
+            here = dataclasses.replace(finish, spool=None) if finish else None  # nothing to hand over
             for block in itertools.chain((first,), () if second is None else (second,), blocks):
-                yield transform_block(self.transformers[key], plan, block, finish)
+                yield transform_block(self.transformers[key], plan, block, here)
             return
         pool = self._ensure_pool()
         pending: deque[Future] = deque()
-        for block in itertools.chain((first, second), blocks):
-            pending.append(pool.submit(_transform_in_worker, key, plan, block, finish))
-            if len(pending) > 2 * self._jobs:
+        try:
+            for block in itertools.chain((first, second), blocks):
+                pending.append(pool.submit(_transform_in_worker, key, plan, block, finish))
+                if len(pending) > 2 * self._jobs:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        finally:
+            _discard(pending)  # a file that failed midway: the results still coming are not written
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:

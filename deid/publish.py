@@ -188,19 +188,19 @@ class Publisher:
                         record = workbook_record("remove_sheet", "hygiene:hidden_sheet")
                         audit.write(audit_block(record, label, sheet.name))
                         continue
-                    report.sheets.append(self._write_sheet(sheet, label, writer, audit))
+                    report.sheets.append(self._write_sheet(sheet, label, writer, audit, log.parent))
                     report.warnings += report.sheets[-1].warnings
             finally:
                 writer.close()
                 audit.close()
         report.records, report.counts = audit.records, audit.counts
 
-    def _write_sheet(self, sheet: Sheet, label: str, writer, audit: AuditWriter) -> SheetReport:
+    def _write_sheet(self, sheet: Sheet, label: str, writer, audit: AuditWriter, spool: Path) -> SheetReport:
         plan = self.transformer.plan(sheet)
         audit.write(audit_block(self.transformer.dropped_records(plan), label, sheet.name))
         writer.start_sheet(sheet)
         rows = text_rows = 0
-        finish = Finish((label, sheet.name), writer.rows.render if writer.rows else None)
+        finish = Finish((label, sheet.name), writer.rows.render if writer.rows else None, spool)
         for result in self.mapper.map(PUBLISH, plan, sheet.blocks(), finish):
             if result.rendered is None:
                 writer.write(result.outcome.grid)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import audit_records, published_rows
 
 import deid.io.csvfile as csvfile
+from deid.io.spool import spool
 from deid.publish import run
+from deid.transform import SheetTransformer
 from examples.synthetic import People, dibao_roster, linshi_roster, write_csv
 
 
@@ -46,3 +50,48 @@ def test_a_row_wider_further_down_is_read_again_row_by_row(tmp_path, key_file):
     assert rows[-1][:4] == ["李*光", f"{late_id[:6]}********{late_id[-4:]}", "500", "补充说明"]
     assert "13812345678" not in ",".join(rows[-1]) and "138****5678" in rows[-1][4]
     assert any(r["cell"] == "E4002" for r in audit_records(tmp_path / "out" / "ragged.audit.jsonl"))
+
+
+def test_a_wider_row_in_a_block_parsed_by_a_worker_is_read_again_row_by_row(small_blocks, tmp_path, key_file):
+    people = People(9)
+    county = ("湖南省", "长沙市", "望城区", "430112")
+    lines = ["姓名,身份证号,金额"] + [f"王小明,{people.id_card(county)},{n}" for n in range(200)]
+    lines.insert(150, "李四光,110101199003077774,500,补充说明")
+    source = tmp_path / "in" / "ragged.csv"
+    source.parent.mkdir()
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    report = run([source], "default", tmp_path / "out", key_file, jobs=2)
+    assert report.files[0].status == "published", report.files[0].error
+    rows = published_rows(tmp_path / "out" / "ragged.csv")
+    assert len(rows) == 202 and rows[150][:4] == ["李*光", "110101********7774", "500", "补充说明"]
+
+
+def test_parallel_runs_leave_no_spool_files_behind_even_when_a_file_fails(small_blocks, tmp_path, key_file, monkeypatch):
+    source = write_csv(dibao_roster(150, seed=62), tmp_path / "in" / "big.csv")
+    run([source], "dibao", tmp_path / "ok", key_file, jobs=2)
+    assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == [
+        "big.audit.jsonl", "big.csv", "manifest.json", "report.html"
+    ]  # fmt: skip
+    original = SheetTransformer.transform_chunk
+
+    def fail_late(self, plan, chunk):
+        if chunk.index[0] > 100:
+            raise RuntimeError("a fault in a later block")
+        return original(self, plan, chunk)
+
+    monkeypatch.setattr(SheetTransformer, "transform_chunk", fail_late)  # before the workers fork
+    report = run([source], "dibao", tmp_path / "failed", key_file, jobs=2)
+    assert report.files[0].status != "published"
+    assert sorted(p.name for p in (tmp_path / "failed").iterdir()) == ["manifest.json", "report.html"]
+
+
+def test_spooled_bytes_are_appended_without_an_in_kernel_copy_too(tmp_path, monkeypatch):
+    target = tmp_path / "log"
+    with open(target, "wb") as handle:
+        handle.write(b"head\n")
+        spool(b"first\n", tmp_path).append_to(handle)
+        monkeypatch.setattr(os, "copy_file_range", lambda *args: (_ for _ in ()).throw(OSError("EXDEV")))
+        spool(b"second\n", tmp_path).append_to(handle)
+        handle.write(b"tail\n")
+    assert target.read_bytes() == b"head\nfirst\nsecond\ntail\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["log"]

@@ -23,6 +23,7 @@ import pandas as pd
 
 from deid.errors import InputError
 from deid.io.sheets import Block, Sheet, Workbook, block_frame
+from deid.io.spool import Payload, append_payload
 
 DELIMITERS = ",\t;|"
 BLOCK_ROWS = 100_000
@@ -263,8 +264,8 @@ class CsvWriter:
     def write(self, block: pd.DataFrame) -> None:
         self.write_rendered(self.rows.render(block))
 
-    def write_rendered(self, rows: bytes) -> None:
-        self._handle.write(rows)
+    def write_rendered(self, rows: Payload) -> None:
+        append_payload(self._handle, rows)
 
     def close(self) -> None:
         self._handle.close()
