@@ -160,6 +160,17 @@ def test_key_file_is_created_private(tmp_path):
     assert key.read_text().strip() not in (tmp_path / "out" / "k.audit.jsonl").read_text("utf-8")
 
 
+def test_published_files_get_the_permissions_of_any_new_file(tmp_path, key_file):
+    source = write_csv(dibao_roster(3, seed=6), tmp_path / "in" / "p.csv")
+    previous = os.umask(0o027)
+    try:
+        run([source], "dibao", tmp_path / "out", key_file)
+    finally:
+        os.umask(previous)
+    for name in ("p.csv", "p.audit.jsonl", "manifest.json", "report.html"):
+        assert stat.S_IMODE(os.stat(tmp_path / "out" / name).st_mode) == 0o640, name
+
+
 def test_jobs_two_gives_identical_files(tmp_path, key_file):
     folder = tmp_path / "in"
     for n in range(3):

@@ -122,10 +122,18 @@ def atomic_output(target: Path):
     os.close(descriptor)
     try:
         yield Path(temporary)
+        # mkstemp makes the file private (0600); a published copy gets the permissions any new file would.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def sha256_file(path: Path) -> str:
