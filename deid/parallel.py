@@ -1,8 +1,11 @@
 """Blocks of a large sheet transformed in worker processes, results in input order (``--jobs N``).
 
-Each worker builds its own analyzer once; a bounded number of blocks is in flight, so memory stays flat
-however long the file. The output is the same as with one process: blocks are transformed independently
-under a plan made once from the sheet's first rows, and written in their order.
+Workers are forked from the process that built the transformers, so they start with its analyzer and
+jieba dictionaries loaded. They take unparsed CSV lines where they can, and hand back a block's audit text
+and rendered rows through spool files (deid.io.spool), so the writing process mostly appends bytes. A
+bounded number of blocks is in flight, so memory stays flat however long the file. The output is the same
+as with one process: blocks are transformed independently under a plan made once from the sheet's first
+rows, and written in their order.
 """
 
 from __future__ import annotations
