@@ -97,11 +97,6 @@ def generalize_address(value: str, level: str = "village") -> str:
     return value
 
 
-def apply_rule(value: str, entity: str | None, rule: Rule, fingerprint: Fingerprinter) -> str:
-    """The published form of ``value`` under ``rule``."""
-    return rule_operator(entity, rule, fingerprint)(value)
-
-
 def rule_operator(entity: str | None, rule: Rule, fingerprint: Fingerprinter) -> Callable[[str], str]:
     """What ``rule`` does to each value of ``entity``, decided once per column or span kind."""
     if rule.action == "replace":

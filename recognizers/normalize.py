@@ -16,8 +16,9 @@ import re
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
 _HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
-_SEPARATORS = dict.fromkeys(map(ord, " \t\r\n-‐—–._·/"))
-_HAS_SEPARATOR = re.compile("[" + re.escape(" \t\r\n-‐—–._·/") + "]")
+_NUMBER_SEPARATORS = " \t\r\n-‐—–._·/"
+_SEPARATORS = dict.fromkeys(map(ord, _NUMBER_SEPARATORS))
+_HAS_SEPARATOR = re.compile(f"[{re.escape(_NUMBER_SEPARATORS)}]")
 
 
 def halfwidth(text: object) -> str:
