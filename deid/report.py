@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from deid import __version__
@@ -483,21 +484,24 @@ def _sample_rows(published: Sheet | None, sheet: dict) -> list[int]:
 def read_audit(path: Path | None, wanted: set[tuple[object, int]]) -> AuditLog:
     """Read an audit log, keeping hygiene records and the records of sampled rows (``wanted``: sheet, row).
 
-    A log can hold millions of cell records: one regular expression finds the lines that matter in each
-    block, and only those are parsed.
+    A log can hold millions of cell records: lines are counted with numpy, one regular expression finds the
+    lines that matter in each block, and only those are parsed.
     """
     log = AuditLog()
     if path is None:
         log.problem = "审核日志不在输出文件夹中"
         return log
     rows = "|".join([*(str(row) for row in sorted({row for _, row in wanted})), "null"])
-    picked = re.compile(rf'"row"\s*:\s*(?:{rows})\s*[,}}]'.encode())
+    # Whole-column and workbook records (a comment removed at B40 has row 40) and the sampled rows' records.
+    picked = re.compile(rf'"row"\s*:\s*(?:{rows})\s*[,}}]|'.encode() + _WORKBOOK.pattern)
     last_wanted = max((row for _, row in wanted), default=0)
     try:
         for block in _line_blocks(path):
-            log.lines += block.count(b"\n")
-            if _past_wanted(block, last_wanted):
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == _NEWLINE)
+            log.lines += len(ends)
+            if _past_wanted(block, ends, last_wanted):
                 continue
+            block = bytes(block)
             for match in picked.finditer(block):
                 start = block.rfind(b"\n", 0, match.start()) + 1
                 _keep(json.loads(block[start : block.index(b"\n", match.end())]), wanted, log)
@@ -507,34 +511,42 @@ def read_audit(path: Path | None, wanted: set[tuple[object, int]]) -> AuditLog:
 
 
 _SHEET_ROW = re.compile(rb'"sheet"\s*:\s*(null|"(?:[^"\\]|\\.)*")\s*,\s*"row"\s*:\s*(\d+|null)')
+_NEWLINE = ord("\n")
+_WORKBOOK = re.compile(rb'"detector"\s*:\s*"workbook"')
+_BLOCK_BYTES = 1 << 22
 
 
-def _past_wanted(block: bytes, last_wanted: int) -> bool:
-    """Whether no line of ``block`` can be a sampled row or a hygiene record: its first and last lines are of
-    one sheet, below the last sampled row, and no workbook record lies between. Within a sheet the log is in
-    row order, so every line between is below too; skipping such blocks spares a regular expression over
-    most of a large log."""
-    first = _SHEET_ROW.search(block, 0, block.find(b"\n") + 1)
-    last = _SHEET_ROW.search(block, block.rfind(b"\n", 0, len(block) - 1) + 1)
+def _past_wanted(block: memoryview, ends: np.ndarray, last_wanted: int) -> bool:
+    """Whether no line of ``block`` (its newlines at ``ends``) can be a sampled row or a hygiene record: its
+    first and last lines are cells of one sheet, below the last sampled row. deid writes workbook records
+    before any sheet, a sheet's whole-column records before its cells, and its cells in row order, so every
+    line between is such a cell too; skipping such blocks spares a regular expression over most of a large log."""
+    lines = (bytes(block[: ends[0] + 1]), bytes(block[ends[-2] + 1 if len(ends) > 1 else 0 :]))
+    if any(_WORKBOOK.search(line) for line in lines):
+        return False
+    first, last = (_SHEET_ROW.search(line) for line in lines)
     if first is None or last is None or first.group(1) != last.group(1):
         return False
-    rows = (first.group(2), last.group(2))
-    if not all(row.isdigit() and int(row) > last_wanted for row in rows):
-        return False
-    return b'"detector":"workbook"' not in block
+    return all(row.isdigit() and int(row) > last_wanted for row in (first.group(2), last.group(2)))
 
 
-def _line_blocks(path: Path) -> Iterator[bytes]:
-    """The file in blocks of whole lines, each ending with a newline."""
+def _line_blocks(path: Path) -> Iterator[memoryview]:
+    """The file in blocks of whole lines, each ending with a newline. A block is a view of what was read,
+    never a copy (a log can be gigabytes); only a line that two reads cut in two is pieced together."""
     with open(path, "rb") as handle:
         tail = b""
-        while block := handle.read(1 << 22):
-            block = tail + block
-            cut = block.rfind(b"\n") + 1
-            tail = block[cut:]
-            yield block[:cut]
+        while data := handle.read(_BLOCK_BYTES):
+            first, last = data.find(b"\n") + 1, data.rfind(b"\n") + 1
+            if not first:
+                tail += data
+                continue
+            if tail:
+                yield memoryview(tail + data[:first])
+            if last > (start := first if tail else 0):
+                yield memoryview(data)[start:last]
+            tail = data[last:]
     if tail:
-        yield tail + b"\n"
+        yield memoryview(tail + b"\n")
 
 
 def _keep(record: object, wanted: set[tuple[object, int]], log: AuditLog) -> None:

@@ -278,3 +278,18 @@ def test_report_renders_in_headless_chromium(dibao, tmp_path):
     width, height, rows = png_rows(screenshot.read_bytes())
     assert (width, height) == (1280, 900) and len(rows) == height
     assert len(set(rows)) > 100, "the screenshot is (nearly) blank"
+
+
+def test_audit_log_read_the_same_whatever_the_block_size(tmp_path, monkeypatch):
+    import deid.report as report
+
+    lines = [{"sheet": None, "row": None, "action": "clear_metadata"}, {"sheet": None, "row": 300, "action": "remove_comment", "detector": "workbook"}]
+    lines += [{"sheet": None, "row": row, "action": "mask", "published": "张*" * (row % 7)} for row in range(2, 400)]
+    log = tmp_path / "a.audit.jsonl"
+    log.write_text("\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in lines), "utf-8")
+    wanted = {(None, 3), (None, 4), (None, 250)}
+    expected = read_audit(log, wanted)
+    assert (expected.lines, len(expected.sample), len(expected.hygiene)) == (400, 3, 2)
+    for size in (1, 7, 64, 1000, 4096):  # lines cut by reads anywhere, blocks of one line or of many
+        monkeypatch.setattr(report, "_BLOCK_BYTES", size)
+        assert read_audit(log, wanted) == expected
