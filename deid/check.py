@@ -9,6 +9,11 @@ publishes is a fixed point of its own masking, so a published file passes and an
 Columns that ``default`` drops fail when a cell in them still looks like the identifier (a hand-masked
 ``138****5678`` does not). Names a pipeline publishes on purpose (法定代表人, consenting donors) pass when
 the file's own manifest says which pipeline made it.
+
+``deid run`` puts every copy it writes through this gate. A CSV is checked while it is written
+(:class:`CsvGate`): each block, once appended, is read back from the file and checked in the workers that
+transform the next blocks, before the copy takes its published name, with the result that checking the
+finished file would give.
 """
 
 from __future__ import annotations
@@ -224,6 +229,8 @@ class _Appended:
 
 @dataclass(frozen=True)
 class _RangeChecked:
+    """What a worker read back from the file being written, and found in it."""
+
     begin: int
     end: int  # what was read back: ``begin`` + the bytes read
     rows: int  # records parsed
@@ -308,7 +315,7 @@ class CsvGate:
                 head = handle.read(first.end)
             encoding = csvfile.written_encoding(head)
             lines = csvfile.lines_shape(self._temporary, encoding) if encoding else None
-            if lines is None:
+            if lines is None or len(head) != first.end:
                 self._undecided = True
                 return
             grid = dataclasses.replace(lines, data=head).frame()

@@ -5,7 +5,8 @@ jieba dictionaries loaded. They take unparsed CSV lines where they can, and hand
 and rendered rows through spool files (deid.io.spool), so the writing process mostly appends bytes. A
 bounded number of blocks is in flight, so memory stays flat however long the file. The output is the same
 as with one process: blocks are transformed independently under a plan made once from the sheet's first
-rows, and written in their order.
+rows, and written in their order. The same workers run other tasks with their transformers: the publication
+gate checks each block of a published CSV there once it is written (``BlockMapper.submit``).
 """
 
 from __future__ import annotations
