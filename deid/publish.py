@@ -201,9 +201,7 @@ class Publisher:
             finally:
                 writer.close()
                 audit.close()
-            # Before the rename: the gate's workers read the temporary file, and a copy that fails is never
-            # under the published name, even for a moment.
-            checked = gate.result() if gate is not None else None
+            checked = gate.result() if gate is not None else None  # before the rename: workers read the file by name
         report.records, report.counts = audit.records, audit.counts
         report.output_sha256 = writer.sha256
         return checked
