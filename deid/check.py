@@ -9,15 +9,20 @@ publishes is a fixed point of its own masking, so a published file passes and an
 Columns that ``default`` drops fail when a cell in them still looks like the identifier (a hand-masked
 ``138****5678`` does not). Names a pipeline publishes on purpose (法定代表人, consenting donors) pass when
 the file's own manifest says which pipeline made it.
+
+``deid run`` puts every copy it writes through this gate. A CSV is checked while it is written
+(:class:`CsvGate`): each block, once appended, is read back from the file and checked in the workers that
+transform the next blocks, before the copy takes its published name, with the result that checking the
+finished file would give.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,13 +31,15 @@ import pandas as pd
 from deid.columns import COLUMN_TYPES
 from deid.errors import DeidError
 from deid.fingerprint import Fingerprinter
-from deid.io import Sheet, Workbook, use_workbook
+from deid.io import Sheet, Workbook, csvfile, use_workbook
+from deid.io.csvfile import CsvRange, RawCsvBlock
 from deid.io.package import Package
-from deid.io.sheets import column_letter, is_filled
+from deid.io.sheets import Block, block_frame, column_letter, is_filled
 from deid.operators import ENTITY_MODULES, mask_value
 from deid.parallel import BlockMapper
-from deid.policy import Pipeline, load_pipeline
+from deid.policy import Pipeline, Rule, load_pipeline
 from deid.profile import ColumnProfile
+from deid.transform import SheetPlan, SheetTransformer
 from recognizers import person
 
 PERSONAL_ENTITIES = frozenset(
@@ -63,25 +70,93 @@ class Finding:
 
 
 @dataclass
-class CheckResult:
-    file: str
+class Findings:
+    """Findings in reading order: all counted, the first MAX_LISTED kept."""
+
     findings: list[Finding] = field(default_factory=list)  # the first MAX_LISTED
     count: int = 0  # all findings
-    error: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return self.error is None and not self.count
 
     def add(self, finding: Finding) -> None:
         self.count += 1
         if len(self.findings) < MAX_LISTED:
             self.findings.append(finding)
 
+    def merge(self, later: Findings) -> None:
+        """Add the findings of a later part of the file."""
+        self.findings += later.findings[: MAX_LISTED - len(self.findings)]
+        self.count += later.count
+
+
+@dataclass
+class CheckResult(Findings):
+    file: str = ""
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.count
+
     def summary(self) -> dict:
         """For the manifest and the report: masked values only."""
         listed = [dataclasses.asdict(f) for f in self.findings]
         return {"passed": self.passed, "error": self.error, "count": self.count, "findings": listed}
+
+
+@dataclass(frozen=True)
+class SheetGate:
+    """How the gate checks every block of one sheet, decided from the sheet's first rows (sent to workers)."""
+
+    sheet: str | None
+    plan: SheetPlan  # the ``default`` pipeline's
+    allowed: frozenset[str]  # column types whose values are not originals to mask again (``_allowed_types``)
+
+
+def check_block(transformer: SheetTransformer, gate: SheetGate, block: Block) -> Findings:
+    """A block's findings, with ``transformer`` the gate's (``check_spec``)."""
+    return _check_frame(transformer, gate, block_frame(block))
+
+
+def _check_frame(transformer: SheetTransformer, gate: SheetGate, frame: pd.DataFrame) -> Findings:
+    """Cells that the ``default`` pipeline would still change, then identifiers left in the columns it drops."""
+    found = Findings()
+    plan = gate.plan
+    types = {column_letter(p.index): p.type for p in plan.profiles}
+    for finding in _record_findings(gate.sheet, transformer.transform_chunk(plan, frame).records, types, gate.allowed):
+        found.add(finding)
+    for profile in plan.profiles:
+        entity = COLUMN_TYPES[profile.type].entity
+        if profile.index not in plan.kept and profile.type not in gate.allowed and entity in PERSONAL_ENTITIES:
+            rules = transformer.pipeline.text
+            for finding in _dropped_column(gate.sheet, frame, profile, entity, plan.layout.body_start, rules):
+                found.add(finding)
+    return found
+
+
+def _record_findings(
+    sheet: str | None, records: pd.DataFrame, types: dict[str, str], allowed: frozenset[str]
+) -> Iterator[Finding]:
+    for record in records.itertuples(index=False):
+        letters = re.match(r"[A-Z]+", record.cell).group(0)
+        entities = [e for e in str(record.entity).split("+") if e in PERSONAL_ENTITIES]
+        # In an allowed column the column rule's own re-masking is no finding; identifiers found inside are.
+        by_column_rule = ":columns." in str(record.rule)
+        if entities and not (types.get(letters) in allowed and (by_column_rule or entities == ["PERSON"])):
+            yield Finding(sheet, record.cell, "+".join(entities), str(record.published))
+
+
+def _dropped_column(
+    sheet: str | None,
+    block: pd.DataFrame,
+    profile: ColumnProfile,
+    entity: str,
+    body_start: int,
+    rules: dict[str, Rule],
+) -> Iterator[Finding]:
+    values = block[profile.index]
+    values = values[values.index >= body_start]
+    for row, value in values[holds_identifier(values, entity)].items():
+        masked = mask_value(value, entity, rules[entity]) if entity in rules else "***"
+        yield Finding(sheet, f"{column_letter(profile.index)}{row + 1}", entity, masked)
 
 
 class Checker:
@@ -100,51 +175,22 @@ class Checker:
             allowed = _allowed_types(pipeline or _manifest_pipeline(path))
             return use_workbook(path, lambda workbook: self._check_workbook(workbook, allowed))
         except DeidError as error:
-            return CheckResult(str(path), error=str(error))
+            return CheckResult(file=str(path), error=str(error))
 
-    def _check_workbook(self, workbook: Workbook, allowed: set[str]) -> CheckResult:
-        result = CheckResult(str(workbook.path))
+    def sheet_gate(self, sheet: Sheet, allowed: frozenset[str]) -> SheetGate:
+        return SheetGate(sheet.name, self.transformer.plan(sheet), allowed)
+
+    def _check_workbook(self, workbook: Workbook, allowed: frozenset[str]) -> CheckResult:
+        result = CheckResult(file=str(workbook.path))
         for sheet in workbook.sheets:
-            for finding in self._check_sheet(dataclasses.replace(sheet, hidden_columns=set()), allowed):
-                result.add(finding)
+            sheet = dataclasses.replace(sheet, hidden_columns=set())  # hidden columns are checked like the others
+            gate = self.sheet_gate(sheet, allowed)
+            # Block by block, so that checking a large file needs no more memory than publishing it.
+            for found in self.mapper.map_task(check_block, CHECK, ((gate, block) for block in sheet.blocks())):
+                result.merge(found)
         for finding in self._check_package(workbook.package):
             result.add(finding)
         return result
-
-    def _check_sheet(self, sheet: Sheet, allowed: set[str]) -> Iterator[Finding]:
-        """Findings block by block, so that checking a large file needs no more memory than publishing it."""
-        plan = self.transformer.plan(sheet)
-        types = {column_letter(p.index): p.type for p in plan.profiles}
-        dropped = [p for p in plan.profiles if p.index not in plan.kept and p.type not in allowed]
-        # Dropped columns are checked here, so their blocks are parsed here; otherwise where they are transformed.
-        blocks = itertools.tee(sheet.chunks()) if dropped else (sheet.blocks(), iter(()))
-        for result, block in itertools.zip_longest(self.mapper.map(CHECK, plan, blocks[0]), blocks[1]):
-            yield from self._record_findings(sheet.name, result.outcome.records, types, allowed)
-            for profile in dropped:
-                entity = COLUMN_TYPES[profile.type].entity
-                if entity in PERSONAL_ENTITIES:
-                    yield from self._dropped_column(sheet.name, block, profile, entity, plan.layout.body_start)
-
-    @staticmethod
-    def _record_findings(
-        sheet: str | None, records: pd.DataFrame, types: dict[str, str], allowed: set[str]
-    ) -> Iterator[Finding]:
-        for record in records.itertuples(index=False):
-            letters = re.match(r"[A-Z]+", record.cell).group(0)
-            entities = [e for e in str(record.entity).split("+") if e in PERSONAL_ENTITIES]
-            # In an allowed column the column rule's own re-masking is no finding; identifiers found inside are.
-            by_column_rule = ":columns." in str(record.rule)
-            if entities and not (types.get(letters) in allowed and (by_column_rule or entities == ["PERSON"])):
-                yield Finding(sheet, record.cell, "+".join(entities), str(record.published))
-
-    def _dropped_column(
-        self, sheet: str | None, block: pd.DataFrame, profile: ColumnProfile, entity: str, body_start: int
-    ) -> Iterator[Finding]:
-        values = block[profile.index]
-        values = values[values.index >= body_start]
-        for row, value in values[holds_identifier(values, entity)].items():
-            masked = mask_value(value, entity, self.default.text[entity]) if entity in self.default.text else "***"
-            yield Finding(sheet, f"{column_letter(profile.index)}{row + 1}", entity, masked)
 
     def _check_package(self, package: Package) -> list[Finding]:
         findings = []
@@ -171,6 +217,122 @@ class Checker:
         return sorted(set(findings), key=lambda f: (f.place, f.entity, f.masked))
 
 
+@dataclass(frozen=True)
+class _Appended:
+    """A block's rows appended to the file being written: where, and which rows."""
+
+    begin: int
+    end: int
+    start: int  # sheet row (0-based) of the first
+    rows: int
+
+
+@dataclass(frozen=True)
+class _RangeChecked:
+    """What a worker read back from the file being written, and found in it."""
+
+    begin: int
+    end: int  # what was read back: ``begin`` + the bytes read
+    rows: int  # records parsed
+    opens_with_bom: bool
+    found: Findings
+
+
+def check_written(transformer: SheetTransformer, gate: SheetGate, written: CsvRange) -> _RangeChecked:
+    """Read a block back from the file being written, and check it."""
+    lines = written.read()
+    frame = lines.frame()
+    found = _check_frame(transformer, gate, frame)
+    return _RangeChecked(written.begin, written.begin + len(lines.data), len(frame), lines.opens_with_bom(), found)
+
+
+class CsvGate:
+    """The gate on a CSV that ``deid run`` writes block by block, checked while it is written: once a block's
+    bytes are appended to the temporary file, a worker reads that byte range back from the file and checks
+    it, so that checking overlaps transforming instead of re-reading the whole file afterwards.
+
+    Its result is that of ``Checker.check`` on the finished file, for it reads the same bytes into the same
+    blocks of rows the same way: in the encoding, delimiter and width that the whole-file reader finds, under
+    a plan made from the first block, the ranges tiling the file. Where the two could differ (an encoding that
+    only the whole file tells, rows that do not parse as written, a block opening with U+FEFF, any fault),
+    :meth:`result` gives None and the caller checks the finished file.
+    """
+
+    def __init__(self, checker: Checker, temporary: Path, target: Path, pipeline: Pipeline) -> None:
+        """``temporary`` is being written; it is published as ``target`` (the name findings are reported for)."""
+        self._checker, self._temporary, self._target = checker, temporary, target
+        self._allowed = _allowed_types(pipeline)
+        self._appended: list[_Appended] = []
+        self._checks: list[Future[_RangeChecked]] = []
+        self._lines: RawCsvBlock | None = None  # how the whole-file reader parses the lines
+        self._gate: SheetGate | None = None
+        self._undecided = False  # the whole-file gate must decide
+
+    def appended(self, begin: int, end: int, rows: int) -> None:
+        """Bytes ``begin``..``end`` of the file, now written, hold the next ``rows`` rows."""
+        start = self._appended[-1].start + self._appended[-1].rows if self._appended else 0
+        self._appended.append(_Appended(begin, end, start, rows))
+        # The reader sniffs the delimiter from the first 64 KiB: they must be written before the plan is made.
+        if self._gate is None and end >= csvfile.SNIFF_BYTES:
+            self._start()
+        if self._gate is not None:
+            self._submit()
+
+    def result(self) -> CheckResult | None:
+        """The findings once the file is written whole, or None: check the finished file instead."""
+        if self._gate is None and self._appended:
+            self._start()
+        self._submit()
+        if self._undecided or not self._appended:
+            return None
+        result, end = CheckResult(file=str(self._target)), 0
+        for appended, check in zip(self._appended, self._checks):
+            try:
+                checked = check.result()
+            except Exception:  # whatever failed here, the whole-file gate meets it again and decides
+                return None
+            if (checked.begin, checked.end, checked.rows) != (end, appended.end, appended.rows) or (
+                end and checked.opens_with_bom
+            ):
+                return None
+            result.merge(checked.found)
+            end = checked.end
+        # The whole-file reader cuts the same blocks: every one but the last is BLOCK_ROWS rows.
+        if end != self._temporary.stat().st_size or any(a.rows != csvfile.BLOCK_ROWS for a in self._appended[:-1]):
+            return None
+        return result
+
+    def cancel(self) -> None:
+        """The file is not published: the checks not started yet are not needed."""
+        for check in self._checks:
+            check.cancel()
+
+    def _start(self) -> None:
+        """Read and plan the first block as the whole-file reader would."""
+        first = self._appended[0]
+        try:
+            with open(self._temporary, "rb") as handle:
+                head = handle.read(first.end)
+            encoding = csvfile.written_encoding(head)
+            lines = csvfile.lines_shape(self._temporary, encoding) if encoding else None
+            if lines is None or len(head) != first.end:
+                self._undecided = True
+                return
+            grid = dataclasses.replace(lines, data=head).frame()
+            self._gate = self._checker.sheet_gate(Sheet(None, grid), self._allowed)
+            self._lines = lines
+        except Exception:  # the whole-file gate reads the file again and meets the fault itself
+            self._undecided = True
+
+    def _submit(self) -> None:
+        if self._gate is None or self._undecided:
+            return
+        for appended in self._appended[len(self._checks) :]:
+            lines = dataclasses.replace(self._lines, start=appended.start)
+            written = CsvRange(lines, appended.begin, appended.end)
+            self._checks.append(self._checker.mapper.submit(check_written, CHECK, self._gate, written))
+
+
 def holds_identifier(values: pd.Series, entity: str | None) -> pd.Series:
     """Which cells of a column that the strictest pipeline drops still hold its identifier: any value of a
     health or birth-date column that is not masked already, a value shaped like the number otherwise."""
@@ -183,17 +345,17 @@ def holds_identifier(values: pd.Series, entity: str | None) -> pd.Series:
     return filled & values.map(module.is_plausible).astype(bool)
 
 
-def _allowed_types(pipeline: Pipeline | None) -> set[str]:
+def _allowed_types(pipeline: Pipeline | None) -> frozenset[str]:
     """Column types whose published values are not originals to mask again: pseudonyms and replacements,
     and the names the pipeline publishes on purpose."""
     if pipeline is None:
-        return set()
-    return {
+        return frozenset()
+    return frozenset(
         name
         for name, rule in pipeline.columns.items()
         if rule.action in ("pseudonymize", "replace")
         or (COLUMN_TYPES[name].entity == "PERSON" and rule.action in ("keep", "keep_if_consent"))
-    }
+    )
 
 
 def _manifest_pipeline(path: Path) -> Pipeline | None:

@@ -5,7 +5,8 @@ jieba dictionaries loaded. They take unparsed CSV lines where they can, and hand
 and rendered rows through spool files (deid.io.spool), so the writing process mostly appends bytes. A
 bounded number of blocks is in flight, so memory stays flat however long the file. The output is the same
 as with one process: blocks are transformed independently under a plan made once from the sheet's first
-rows, and written in their order.
+rows, and written in their order. The same workers run other tasks with their transformers: the publication
+gate checks each block of a published CSV there once it is written (``BlockMapper.submit``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -34,6 +36,7 @@ from deid.text import TextRedactor
 from deid.transform import ChunkOutcome, SheetPlan, SheetTransformer
 
 _transformers: dict[str, SheetTransformer] = {}
+T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1
 
 
@@ -95,15 +98,15 @@ def transform_block(transformer: SheetTransformer, plan: SheetPlan, block: Block
     return BlockResult(len(block), kept, audit, rendered)
 
 
-def _transform_in_worker(key: str, plan: SheetPlan, block: Block, finish: Finish | None) -> BlockResult:
-    return transform_block(_transformers[key], plan, block, finish)
+def _run_in_worker(task: Callable[..., T], key: str, *args: object) -> T:
+    return task(_transformers[key], *args)
 
 
 def _discard(pending: deque[Future]) -> None:
     for future in pending:
         if future.cancel():
             continue
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # results with nothing spooled (a gate's findings) have no discard
             future.result().discard()
 
 
@@ -122,22 +125,48 @@ class BlockMapper:
         self, key: str, plan: SheetPlan, blocks: Iterable[Block], finish: Finish | None = None
     ) -> Iterator[BlockResult]:
         """Every block's result, in order."""
-        blocks = iter(blocks)
-        first = next(blocks, None)
-        if first is None:
-            return
-        second = next(blocks, None)
-        if second is None or self._jobs <= 1:
-            # One block (every workbook, small CSVs) is not worth a worker's start-up.
+        blocks, spread = self._spread(blocks)
+        if not spread:
             here = dataclasses.replace(finish, spool=None) if finish else None  # nothing to hand over
-            for block in itertools.chain((first,), () if second is None else (second,), blocks):
+            for block in blocks:
                 yield transform_block(self.transformers[key], plan, block, here)
             return
+        yield from self._in_workers(transform_block, key, ((plan, block, finish) for block in blocks))
+
+    def map_task(self, task: Callable[..., T], key: str, arguments: Iterable[tuple]) -> Iterator[T]:
+        """``task(transformer, *args)`` for every ``args``, in order, where ``map`` would transform blocks."""
+        arguments, spread = self._spread(arguments)
+        if not spread:
+            for args in arguments:
+                yield task(self.transformers[key], *args)
+            return
+        yield from self._in_workers(task, key, arguments)
+
+    def submit(self, task: Callable[..., T], key: str, *args: object) -> Future[T]:
+        """``task(transformer, *args)`` in a worker if the workers run (a large sheet is being transformed),
+        otherwise here and now."""
+        if self._pool is not None:
+            return self._pool.submit(_run_in_worker, task, key, *args)
+        done: Future[T] = Future()
+        try:
+            done.set_result(task(self.transformers[key], *args))
+        except Exception as error:
+            done.set_exception(error)
+        return done
+
+    def _spread(self, items: Iterable[T]) -> tuple[Iterator[T], bool]:
+        """``items``, and whether they go to the workers: one alone (every workbook, small CSVs) is not worth a
+        worker's start-up."""
+        items = iter(items)
+        head = list(itertools.islice(items, 2))
+        return itertools.chain(head, items), len(head) > 1 and self._jobs > 1
+
+    def _in_workers(self, task: Callable[..., T], key: str, arguments: Iterable[tuple]) -> Iterator[T]:
         pool = self._ensure_pool()
         pending: deque[Future] = deque()
         try:
-            for block in itertools.chain((first, second), blocks):
-                pending.append(pool.submit(_transform_in_worker, key, plan, block, finish))
+            for args in arguments:
+                pending.append(pool.submit(_run_in_worker, task, key, *args))
                 if len(pending) > 2 * self._jobs:
                     yield pending.popleft().result()
             while pending:

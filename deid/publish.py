@@ -15,7 +15,7 @@ from pathlib import Path
 
 from deid import __version__
 from deid.audit import AuditWriter, audit_block, workbook_record
-from deid.check import CHECK, Checker, check_spec
+from deid.check import CHECK, Checker, CheckResult, CsvGate, check_spec
 from deid.errors import DeidError, OutputError
 from deid.fingerprint import Fingerprinter, load_or_create_key
 from deid.io import (
@@ -154,12 +154,12 @@ class Publisher:
         # hashlib lets other threads run while it hashes: the digests are taken alongside reading and checking.
         with ThreadPoolExecutor(1) as hasher:
             input_digest = hasher.submit(sha256_file, source)
-            use_workbook(source, lambda workbook: self._write(workbook, target, audit_target, report))
+            checked = use_workbook(source, lambda workbook: self._write(workbook, target, audit_target, report))
             report.input_sha256 = input_digest.result()
             report.output, report.audit = str(relative), str(audit_name(relative))
-            output_digest = hasher.submit(sha256_file, target)
-            gate = self.checker.check(target, self.pipeline)
-            report.output_sha256 = output_digest.result()
+            output_digest = hasher.submit(sha256_file, target) if report.output_sha256 is None else None
+            gate = self.checker.check(target, self.pipeline) if checked is None else checked
+            report.output_sha256 = output_digest.result() if output_digest else report.output_sha256
         report.check = gate.summary()
         if not gate.passed:
             first = gate.findings[0] if gate.findings else None
@@ -173,12 +173,16 @@ class Publisher:
             )
         report.status = "published"
 
-    def _write(self, workbook: Workbook, target: Path, audit_target: Path, report: FileReport) -> None:
-        """Transform ``workbook`` block by block into the published copy and its audit log (both atomic)."""
+    def _write(self, workbook: Workbook, target: Path, audit_target: Path, report: FileReport) -> CheckResult | None:
+        """Transform ``workbook`` block by block into the published copy and its audit log (both atomic).
+
+        A copy written block by block (CSV) is checked by the publication gate while it is written, and hashed:
+        the gate's result, or None if the finished file is to be checked."""
         label = workbook.path.name
         report.sheets, report.warnings = [], []
         with atomic_output(target) as published, atomic_output(audit_target) as log:
             writer, audit = open_writer(workbook, published), AuditWriter(log)
+            gate = CsvGate(self.checker, published, target, self.pipeline) if writer.rows else None
             try:
                 for r in workbook.package.removals:
                     fingerprint = self.fingerprint(r.value) if r.value else None
@@ -188,14 +192,23 @@ class Publisher:
                         record = workbook_record("remove_sheet", "hygiene:hidden_sheet")
                         audit.write(audit_block(record, label, sheet.name))
                         continue
-                    report.sheets.append(self._write_sheet(sheet, label, writer, audit, log.parent))
+                    report.sheets.append(self._write_sheet(sheet, label, writer, audit, log.parent, gate))
                     report.warnings += report.sheets[-1].warnings
+            except BaseException:
+                if gate is not None:
+                    gate.cancel()
+                raise
             finally:
                 writer.close()
                 audit.close()
+            checked = gate.result() if gate is not None else None  # before the rename: workers read the file by name
         report.records, report.counts = audit.records, audit.counts
+        report.output_sha256 = writer.sha256
+        return checked
 
-    def _write_sheet(self, sheet: Sheet, label: str, writer, audit: AuditWriter, spool: Path) -> SheetReport:
+    def _write_sheet(
+        self, sheet: Sheet, label: str, writer, audit: AuditWriter, spool: Path, gate: CsvGate | None
+    ) -> SheetReport:
         plan = self.transformer.plan(sheet)
         audit.write(audit_block(self.transformer.dropped_records(plan), label, sheet.name))
         writer.start_sheet(sheet)
@@ -203,9 +216,11 @@ class Publisher:
         finish = Finish((label, sheet.name), writer.rows.render if writer.rows else None, spool)
         for result in self.mapper.map(PUBLISH, plan, sheet.blocks(), finish):
             if result.rendered is None:
-                writer.write(result.outcome.grid)
+                written = writer.write(result.outcome.grid)
             else:
-                writer.write_rendered(result.rendered)
+                written = writer.write_rendered(result.rendered)
+            if gate is not None:
+                gate.appended(*written, result.rows)
             audit.write(result.audit)
             rows, text_rows = rows + result.rows, text_rows + result.outcome.text_rows
         return _sheet_report(sheet.name, rows, plan, text_rows)

@@ -80,6 +80,7 @@ class ExcelWriter:
     """Collects the published sheets of a workbook and writes them as one fresh .xlsx when closed."""
 
     rows = None  # an xlsx is written whole, not rendered block by block
+    sha256 = None  # nor hashed while written
 
     def __init__(self, target: Path) -> None:
         self._target = target

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from deid.io.package import Package
@@ -73,8 +74,12 @@ def is_filled(values: pd.Series) -> pd.Series:
     >>> is_filled(pd.Series(['张三', '', ' \u3000', ' 1 '])).tolist()
     [True, False, False, True]
     """
-    # One plain loop: pandas' .str.strip() != "" takes several times as long, on every column of every block.
-    return pd.Series([bool(v) and not v.isspace() for v in values.tolist()], index=values.index, dtype=bool)
+    # C loops (truth test, then str.isspace on the non-empty cells only): pandas' .str.strip() != "" takes several
+    # times as long, a Python loop over the cells a third longer, on every column of every block.
+    cells = values.to_numpy(dtype=object)
+    filled = cells.astype(bool)
+    filled[filled] = ~np.fromiter(map(str.isspace, cells[filled]), dtype=bool, count=int(filled.sum()))
+    return pd.Series(filled, index=values.index, dtype=bool)
 
 
 def column_letter(index: int) -> str:
