@@ -157,20 +157,10 @@ class Publisher:
             checked = use_workbook(source, lambda workbook: self._write(workbook, target, audit_target, report))
             report.input_sha256 = input_digest.result()
             report.output, report.audit = str(relative), str(audit_name(relative))
-            output_digest = hasher.submit(sha256_file, target) if report.output_sha256 is None else None
-            gate = self.checker.check(target, self.pipeline) if checked is None else checked
-            report.output_sha256 = output_digest.result() if output_digest else report.output_sha256
-        report.check = gate.summary()
-        if not gate.passed:
-            first = gate.findings[0] if gate.findings else None
-            where = (
-                f"first: {first.sheet + '!' if first.sheet else ''}{first.place} {first.entity}"
-                if first
-                else gate.error
-            )
-            raise DeidError(
-                f"{source.name}: the published copy failed deid check ({gate.count} finding(s), {where}); nothing was published for it"
-            )
+            if checked is None:  # not checked while written (xlsx; a CSV the streaming gate declined)
+                output_digest = hasher.submit(sha256_file, target) if report.output_sha256 is None else None
+                _pass_gate(self.checker.check(target, self.pipeline), source.name, report)
+                report.output_sha256 = output_digest.result() if output_digest else report.output_sha256
         report.status = "published"
 
     def _write(self, workbook: Workbook, target: Path, audit_target: Path, report: FileReport) -> CheckResult | None:
@@ -201,7 +191,10 @@ class Publisher:
             finally:
                 writer.close()
                 audit.close()
-            checked = gate.result() if gate is not None else None  # before the rename: workers read the file by name
+            # Before the rename: workers read the file by name, and a copy that fails never has a published name.
+            checked = gate.result() if gate is not None else None
+            if checked is not None:
+                _pass_gate(checked, workbook.path.name, report)
         report.records, report.counts = audit.records, audit.counts
         report.output_sha256 = writer.sha256
         return checked
@@ -224,6 +217,18 @@ class Publisher:
             audit.write(result.audit)
             rows, text_rows = rows + result.rows, text_rows + result.outcome.text_rows
         return _sheet_report(sheet.name, rows, plan, text_rows)
+
+
+def _pass_gate(gate: CheckResult, name: str, report: FileReport) -> None:
+    """Record the publication gate's result; raise if the published copy failed it."""
+    report.check = gate.summary()
+    if gate.passed:
+        return
+    first = gate.findings[0] if gate.findings else None
+    where = f"first: {first.sheet + '!' if first.sheet else ''}{first.place} {first.entity}" if first else gate.error
+    raise DeidError(
+        f"{name}: the published copy failed deid check ({gate.count} finding(s), {where}); nothing was published for it"
+    )
 
 
 def _sheet_report(name: str | None, rows: int, plan: SheetPlan, text_rows: int) -> SheetReport:
