@@ -95,3 +95,24 @@ def test_spooled_bytes_are_appended_without_an_in_kernel_copy_too(tmp_path, monk
         handle.write(b"tail\n")
     assert target.read_bytes() == b"head\nfirst\nsecond\ntail\n"
     assert [p.name for p in tmp_path.iterdir()] == ["log"]
+
+
+@pytest.mark.parametrize(
+    ("data", "splits"),
+    [
+        (b"a,b\r\nc,d\r\n", True),
+        (b"a,b\nc,d", True),
+        (b"\r\n", True),
+        (b"", True),
+        (b"a,b\rc,d\r\n", False),  # pandas ends a row at a bare carriage return
+        (b"a,b\r", False),
+        (b"a\r\r\n", False),
+        (b'a,"b\nc"\r\n', False),  # a quoted field may hold a line break
+    ],
+)
+@pytest.mark.parametrize("read_bytes", [1, 2, 3, 1 << 23])
+def test_lines_are_rows_only_without_quotes_or_bare_returns(tmp_path, monkeypatch, data, splits, read_bytes):
+    monkeypatch.setattr(csvfile, "_SPLIT_READ_BYTES", read_bytes)  # a CR LF cut in two by the reads, or not
+    path = tmp_path / "a.csv"
+    path.write_bytes(data)
+    assert csvfile._splits_at_newlines(path) is splits

@@ -32,6 +32,7 @@ BLOCK_ROWS = 100_000
 SNIFF_BYTES = 1 << 16
 _READ_BYTES = 1 << 20
 _SPLIT_READ_BYTES = 1 << 23
+_CR, _LF = ord("\r"), ord("\n")
 
 
 class RaggedRows(InputError):
@@ -188,13 +189,16 @@ def _splits_at_newlines(path: Path) -> bool:
     """Whether every line of the file is one row: no quotes (a quoted field may hold a line break) and no
     bare carriage return (pandas ends a row there). Neither byte occurs inside a UTF-8 or GB18030 character."""
     with open(path, "rb") as handle:
-        previous = b""
+        open_return = False  # the last read ended with a carriage return: the next must start with its line feed
         for data in iter(lambda: handle.read(_SPLIT_READ_BYTES), b""):
-            data = previous + data
-            if b'"' in data or data[:-1].count(b"\r") != data.count(b"\r\n"):
+            if (open_return and not data.startswith(b"\n")) or b'"' in data:
                 return False
-            previous = data[-1:]
-        return previous != b"\r"
+            codes = np.frombuffer(data, dtype=np.uint8)
+            returns = np.flatnonzero(codes[:-1] == _CR)
+            if not (codes[returns + 1] == _LF).all():
+                return False
+            open_return = data.endswith(b"\r")
+        return not open_return
 
 
 @dataclass(frozen=True)
