@@ -188,5 +188,8 @@ class BlockMapper:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            # Every block handed out has ended by now (results are awaited or discarded in order), and a gate
+            # check still running only reads: the workers are left to exit while the run writes its manifest
+            # and report.
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
