@@ -22,7 +22,16 @@ def workbook_record(action: str, rule: str, cell: str | None = None, fingerprint
     """One record for a workbook hygiene action (removed sheet, comment, formula, cleared metadata …)."""
     row = re.sub(r"\D", "", cell or "")
     group = record_group(
-        NO_COLUMN, None, None, action, rule, "workbook", 1.0, [int(row) if row else NO_ROW], [fingerprint], [None],
+        column=NO_COLUMN,
+        header=None,
+        entity=None,
+        action=action,
+        rule=rule,
+        detector="workbook",
+        score=1.0,
+        rows=[int(row) if row else NO_ROW],
+        fingerprints=[fingerprint],
+        published=[None],
         cells=[cell],
     )
     return Records((group,))
@@ -77,9 +86,8 @@ def _lay_out(group: RecordGroup, numbers: np.ndarray, pieces: np.ndarray) -> Non
         pieces[:, 2] = numbers  # "" for the whole column
         after_cell = '"'
     else:
-        pieces[:, 1] = column
-        pieces[:, 2] = _json_texts(group.cells)[1]
-        after_cell = ""
+        after_cell, pieces[:, 2] = _json_texts(group.cells)
+        pieces[:, 1] = column + after_cell
     shared = (
         f',"entity":{_json(group.entity)},"action":{_json(group.action)},"rule":{_json(group.rule)}'
         f',"detector":{_json(group.detector)},"score":{_json(float(group.score))},"fingerprint":'

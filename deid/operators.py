@@ -48,6 +48,12 @@ def mask_names(value: str, child: bool = False) -> str:
     >>> mask_names('张三丰、李四')
     '张*丰、李*'
     """
+    if not _NAME_SEPARATORS.search(value):  # the usual cell, one name: nothing to split (a column has a million)
+        return person.mask_name(value, child=child)
+    return _mask_each_name(value, child)
+
+
+def _mask_each_name(value: str, child: bool) -> str:
     parts = _NAME_SEPARATORS.split(value.strip())
     return "".join(part if _NAME_SEPARATORS.fullmatch(part) else person.mask_name(part, child=child) for part in parts)
 

@@ -132,21 +132,19 @@ class Records:
         def laid_out(values: Iterable[np.ndarray | list]) -> np.ndarray:
             return np.concatenate([np.asarray(v, dtype=object) for v in values])[order]
 
+        def shared(attribute: str) -> np.ndarray:
+            return laid_out(np.full(len(g), getattr(g, attribute), dtype=object) for g in self.groups)
+
         rows = np.concatenate([group.rows for group in self.groups])[order]
-        shared = {
-            name: laid_out(np.full(len(g), getattr(g, attribute), dtype=object) for g in self.groups)
-            for name, attribute in (("column", "header"), ("entity", "entity"), ("action", "action"),
-                                    ("rule", "rule"), ("detector", "detector"))
-        }
         return pd.DataFrame(
             {
                 "row": pd.array(np.where(rows == NO_ROW, None, rows), dtype="Int64"),
-                "column": shared["column"],
-                "cell": laid_out(np.array(g.cell_references(), dtype=object) for g in self.groups),
-                "entity": shared["entity"],
-                "action": shared["action"],
-                "rule": shared["rule"],
-                "detector": shared["detector"],
+                "column": shared("header"),
+                "cell": laid_out(object_array(g.cell_references()) for g in self.groups),
+                "entity": shared("entity"),
+                "action": shared("action"),
+                "rule": shared("rule"),
+                "detector": shared("detector"),
                 "score": np.repeat([float(g.score) for g in self.groups], [len(g) for g in self.groups])[order],
                 "fingerprint": laid_out(g.fingerprints for g in self.groups),
                 "published": laid_out(g.published for g in self.groups),

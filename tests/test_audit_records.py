@@ -1,0 +1,196 @@
+"""Audit records kept column-wise are written as ``json.dumps`` writes each record, in log order.
+
+Log order: whole-column and workbook records first, then cell records by row and, within a row, by column.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deid.audit import audit_block, audit_lines, workbook_record
+from deid.fingerprint import Fingerprinter
+from deid.io import Sheet
+from deid.io.sheets import column_number, is_filled
+from deid.parallel import build_transformer
+from deid.policy import load_pipeline
+from deid.records import AUDIT_FIELDS, NO_COLUMN, NO_ROW, RecordGroup, Records, record_group
+from examples.synthetic import dibao_roster
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)  # lone surrogates are no UTF-8
+_ODD = st.sampled_from(['张"三', "a\\b", "\x00\x1f\x7f", "\n\r\t", "\u2028", "𠀀", "", " ", "null", "%s{}", "P-0a"])
+_VALUE = st.one_of(_TEXT, _ODD, st.none(), st.just(math.nan))
+_SCORE = st.sampled_from([1.0, 0.6, 0.85, 0.1 + 0.2, 1e-7, 123456.789, math.nan, math.inf])
+
+
+@st.composite
+def _groups(draw) -> list[RecordGroup]:
+    """Groups of records with distinct (row, column) places, as a block's transform makes them."""
+    groups = []
+    taken: set[tuple[int, int]] = set()
+    for _ in range(draw(st.integers(1, 5))):
+        column = draw(st.sampled_from([0, 1, 2, 25, 26, 700, NO_COLUMN]))
+        rows = draw(st.lists(st.sampled_from([NO_ROW, 1, 2, 3, 9, 10, 11, 99, 10**6, 10**12]), max_size=6))
+        rows = [row for row in dict.fromkeys(rows) if (row, column) not in taken]
+        taken.update((row, column) for row in rows)
+        size = len(rows)
+        groups.append(
+            record_group(
+                column=column,
+                header=draw(st.one_of(_TEXT, _ODD, st.none())),
+                entity=draw(st.one_of(st.sampled_from(["PERSON", "CN_ID_CARD", "PERSON+CN_PHONE"]), st.none())),
+                action=draw(st.sampled_from(["mask", "drop_column", 'odd"action'])),
+                rule=draw(_TEXT),
+                detector=draw(_TEXT),
+                score=draw(_SCORE),
+                rows=rows,
+                fingerprints=draw(st.lists(_VALUE, min_size=size, max_size=size)),
+                published=draw(st.lists(_VALUE, min_size=size, max_size=size)),
+                cells=draw(st.lists(st.one_of(_TEXT, st.none()), min_size=size, max_size=size))
+                if column == NO_COLUMN
+                else None,
+            )
+        )
+    return groups
+
+
+def _plain(value: object) -> object:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _expected(groups: list[RecordGroup], file: str, sheet: str | None) -> list[dict]:
+    """Each record as a dict in contract order, sorted here by (row, column), stable."""
+    keyed = []
+    for number, group in enumerate(groups):
+        for i, (row, cell) in enumerate(zip(group.rows.tolist(), group.cell_references())):
+            record = dict(
+                file=file,
+                sheet=sheet,
+                row=None if row == NO_ROW else row,
+                column=group.header,
+                cell=cell,
+                entity=group.entity,
+                action=group.action,
+                rule=group.rule,
+                detector=group.detector,
+                score=_plain(group.score),
+                fingerprint=_plain(group.fingerprints[i]),
+                published=_plain(group.published[i]),
+            )
+            keyed.append(((row, group.column, number, i), record))
+    return [record for _, record in sorted(keyed, key=lambda pair: pair[0])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_groups(), st.sampled_from([None, "Sheet1", '表"1']))
+def test_audit_lines_are_json_dumps_of_each_record_in_log_order(groups, sheet):
+    records = Records(tuple(groups))
+    expected = _expected(groups, "a.csv", sheet)
+    lines = audit_lines(records, "a.csv", sheet).decode("utf-8")
+    assert lines == "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in expected)
+    assert [list(json.loads(line)) for line in lines.split("\n")[:-1]] == [list(AUDIT_FIELDS)] * len(expected)
+    block = audit_block(records, "a.csv", sheet)
+    counts: dict[str, dict[str, int]] = {}
+    for record in expected:
+        by_action = counts.setdefault(record["entity"] or "-", {})
+        by_action[record["action"]] = by_action.get(record["action"], 0) + 1
+    assert block.records == len(expected)
+    assert block.counts == {e: dict(sorted(a.items())) for e, a in sorted(counts.items())}
+
+
+@settings(max_examples=100, deadline=None)
+@given(_groups())
+def test_the_frame_of_records_holds_what_the_log_holds(groups):
+    records = Records(tuple(groups))
+    frame = records.frame()
+    assert list(frame.columns) == [f for f in AUDIT_FIELDS if f not in ("file", "sheet")]
+    expected = _expected(groups, "a.csv", None)
+    assert len(frame) == len(records) == len(expected)
+    for row, record in zip(frame.itertuples(index=False), expected):
+        for name in ("row", "column", "cell", "entity", "action", "rule", "detector", "score", "fingerprint"):
+            assert _missing_or_equal(getattr(row, name), record[name]), name
+        assert _missing_or_equal(row.published, record["published"])
+    assert [_plain(cell) for cell in records["cell"]] == [r["cell"] for r in expected]
+
+
+def _missing_or_equal(value: object, expected: object) -> bool:
+    """A frame holds missing values as pandas does (NaN, NA)."""
+    return (expected is None and pd.isna(value)) or value == expected
+
+
+def test_no_records_write_nothing_and_read_as_an_empty_frame():
+    empty = Records((record_group(3, "姓名", "PERSON", "mask", "r", "d", 0.9, [], [], []),))
+    assert audit_lines(empty, "a.csv", None) == b"" and audit_lines(Records(), "a.csv", None) == b""
+    assert audit_block(empty, "a.csv", None).records == 0 and audit_block(empty, "a.csv", None).counts == {}
+    assert empty.frame().empty and list(Records().itertuples(index=False)) == []
+    assert len(empty.cleared()) == 0
+
+
+def test_a_workbook_record_takes_its_row_from_its_cell():
+    line = json.loads(audit_lines(workbook_record("remove_formula", "hygiene:formula", "D4"), "a.xlsx", "S"))
+    assert (line["row"], line["cell"], line["column"], line["detector"]) == (4, "D4", None, "workbook")
+    line = json.loads(audit_lines(workbook_record("clear_metadata", "hygiene:property.creator", None, "ab"), "a", None))
+    assert (line["row"], line["cell"], line["fingerprint"]) == (None, None, "ab")
+
+
+# --- records of a transformed sheet -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def transformer():
+    return build_transformer(load_pipeline("dibao"), Fingerprinter(bytes(32)))
+
+
+def test_a_sheets_records_are_in_log_order_one_per_changed_cell(transformer):
+    roster = dibao_roster(60, seed=71)
+    rows = [list(r) for r in roster.rows]
+    width = max(len(r) for r in rows)
+    rows[0] = [rows[0][0], "", "", "", "制表人：王秀英，电话13812345678", *[""] * (width - 5)]  # in a dropped column
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    sheet = Sheet(None, grid)
+    outcome = transformer.transform(sheet)
+    frame = outcome.records.frame()
+    whole = frame[frame["row"].isna()]  # the dropped columns, first
+    assert whole.index.tolist() == list(range(len(grid.columns) - len(outcome.kept_columns)))
+    assert set(whole["action"]) == {"drop_column"}
+    cells = frame.iloc[len(whole) :]
+    places = [(int(row), column_number(cell)) for row, cell in zip(cells["row"], cells["cell"])]
+    assert places == sorted(places) and len(set(places)) == len(places)
+    assert any(row == 1 for row, _ in places)  # the title row's name and phone
+    body_start = outcome.layout.body_start
+    changed = {
+        (row + 1, column)
+        for column in outcome.kept_columns
+        for row, (before, after) in enumerate(zip(grid[column], outcome.grid[column]))
+        if row >= body_start and before != after
+    }
+    assert changed and changed == {(row, column) for row, column in places if row > body_start}
+
+
+def test_records_of_blocks_concatenate_in_order(transformer):
+    roster = dibao_roster(40, seed=72)
+    rows = [list(r) for r in roster.rows]
+    grid = pd.DataFrame(rows, dtype=object)
+    plan = transformer.plan(Sheet(None, grid))
+    parts = [transformer.transform_chunk(plan, grid.iloc[start : start + 7]) for start in range(0, len(grid), 7)]
+    whole = transformer.transform_chunk(plan, grid)
+    joined = Records.concat(part.records for part in parts)
+    assert audit_lines(joined, "a.csv", None) == audit_lines(whole.records, "a.csv", None)
+    assert b"".join(audit_lines(part.records, "a.csv", None) for part in parts) == audit_lines(joined, "a.csv", None)
+
+
+# --- is_filled ---------------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(st.sampled_from(" \t\n\u3000\xa0\u2028a张1"), max_size=4), st.none())))
+def test_is_filled_is_the_plain_loop(values):
+    series = pd.Series(values, dtype=object, index=np.arange(len(values)) + 5)
+    assert is_filled(series).tolist() == [bool(v) and not v.isspace() for v in values]
+    assert is_filled(series).index.equals(series.index)
