@@ -129,11 +129,12 @@ class Records:
             return pd.DataFrame(columns=fields)
         order = self.order()
 
-        def laid_out(values: Iterable[np.ndarray | list]) -> np.ndarray:
-            return np.concatenate([np.asarray(v, dtype=object) for v in values])[order]
+        def laid_out(values: Iterable[np.ndarray | list]) -> pd.Series:
+            # Values as they are: pandas would read texts into its string type, which drops a lone NUL.
+            return pd.Series(np.concatenate([np.asarray(v, dtype=object) for v in values])[order], dtype=object)
 
-        def shared(attribute: str) -> np.ndarray:
-            return laid_out(np.full(len(g), getattr(g, attribute), dtype=object) for g in self.groups)
+        def shared(attribute: str) -> pd.Series:
+            return laid_out([getattr(g, attribute)] * len(g) for g in self.groups)
 
         rows = np.concatenate([group.rows for group in self.groups])[order]
         return pd.DataFrame(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,11 +26,13 @@ from deid.operators import ENTITY_MODULES, rule_operator
 from deid.policy import Pipeline, Rule
 from deid.profile import ColumnProfile, Layout, find_layout, profile_columns, text_rows
 from deid.records import NO_ROW, RecordGroup, Records, object_array, record_group
-from deid.text import Redaction, TextRedactor
+from deid.text import Redaction, Span, TextRedactor
 from recognizers import person
 
 TEXT_ACTIONS = frozenset({"keep", "redact"})
 _HAS_DIGIT = re.compile(r"[0-9０-９]")
+_REPEATING = 0.8  # a column whose block has fewer distinct values than this share of its cells repeats them
+_KNOWN_LIMIT = 1 << 17  # values remembered per entity and rule (a county's names fit)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class SheetTransformer:
         self.pipeline = pipeline
         self.redactor = redactor
         self.fingerprint = fingerprint
+        self._known: dict[tuple[str | None, Rule], KnownResults] = {}
 
     def plan(self, sheet: Sheet) -> SheetPlan:
         """Find the table in the sheet's first rows and decide every column's rule."""
@@ -188,25 +192,21 @@ class SheetTransformer:
             return []
         codes, uniques = pd.factorize(values)
         originals = np.asarray(uniques, dtype=object)
-        operator = rule_operator(entity, rule, self.fingerprint)
-        new = object_array([operator(v) for v in originals.tolist()])
-        # Scores and fingerprints only for values that changed: in a published file (the gate) none do.
+        if len(originals) < _REPEATING * len(values):
+            new, scores, fingerprints = self._known_results(originals, entity, rule)
+        else:
+            new, scores, fingerprints = self._results(originals, entity, rule)
         is_changed = new != originals
         if not is_changed.any():
             return []
-        changed = np.flatnonzero(is_changed)
         is_record = is_changed[codes]
         record_codes = codes[is_record]
         rows = values.index.to_numpy()[is_record]
         published.loc[rows, profile.index] = new[record_codes]
-        scores = np.zeros(len(originals))
-        scores[changed] = cell_scores(originals[changed].tolist(), entity)
-        fingerprints = np.empty(len(originals), dtype=object)
-        fingerprints[changed] = self.fingerprint.many(originals[changed].tolist())
         record_scores = scores[record_codes]
         # One group per score: the records of a group share every field but row, fingerprint and published.
         groups = []
-        for score in np.unique(scores[changed]).tolist():
+        for score in np.unique(scores[is_changed]).tolist():
             of_score = record_scores == score
             codes_of_score = record_codes[of_score]
             groups.append(
@@ -224,6 +224,28 @@ class SheetTransformer:
                 )
             )
         return groups
+
+    def _results(
+        self, originals: np.ndarray, entity: str | None, rule: Rule
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What the rule publishes for each distinct value, and for the values it changes their score and
+        fingerprint (in a published file, the gate's input, none change)."""
+        operator = rule_operator(entity, rule, self.fingerprint)
+        new = object_array([operator(v) for v in originals.tolist()])
+        changed = np.flatnonzero(new != originals)
+        scores = np.zeros(len(originals))
+        scores[changed] = cell_scores(originals[changed].tolist(), entity)
+        fingerprints = np.empty(len(originals), dtype=object)
+        fingerprints[changed] = self.fingerprint.many(originals[changed].tolist())
+        return new, scores, fingerprints
+
+    def _known_results(
+        self, originals: np.ndarray, entity: str | None, rule: Rule
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_results`, worked out once per run for each value rather than once per block: a column whose
+        values repeat within a block (names, villages) repeats them from block to block too."""
+        known = self._known.setdefault((entity, rule), KnownResults(_KNOWN_LIMIT))
+        return known.results(originals, lambda values: self._results(values, entity, rule))
 
     def _text_records(
         self, redactions: dict[object, Redaction], values: pd.Series, published: pd.DataFrame, col: int, header: str
@@ -247,7 +269,12 @@ class SheetTransformer:
 
     def _redaction_kind(self, cell: Redaction) -> tuple[str, str, str, str, float]:
         """Entity, action, rule, detector and score of a redacted cell's record (several spans: joined, lowest)."""
-        spans = cell.spans
+        if len(cell.spans) == 1:  # most cells hold one identifier: nothing to join
+            span = cell.spans[0]
+            return span.entity, span.action, self.pipeline.text[span.entity].origin, span.detector, span.score
+        return self._joined_kind(cell.spans)
+
+    def _joined_kind(self, spans: tuple[Span, ...]) -> tuple[str, str, str, str, float]:
         return (
             "+".join(dict.fromkeys(s.entity for s in spans)),
             "+".join(dict.fromkeys(s.action for s in spans)),
@@ -255,6 +282,36 @@ class SheetTransformer:
             "+".join(dict.fromkeys(s.detector for s in spans)),
             min(s.score for s in spans),
         )
+
+
+class KnownResults:
+    """Distinct values a column rule has seen, with what it published for each, their scores and fingerprints;
+    looked up and added to a block's distinct values at a time, at most ``limit`` of them."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._forget()
+
+    def results(
+        self, values: np.ndarray, work_out: Callable[[np.ndarray], tuple[np.ndarray, ...]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The results of each of ``values`` (distinct): remembered, or worked out and remembered."""
+        positions = self._values.get_indexer(values)
+        missing = positions < 0
+        if missing.any():
+            if len(self._values) + np.count_nonzero(missing) > self._limit:  # bounded memory: start afresh
+                self._forget()
+                positions[:], missing[:] = -1, True
+            new = values[missing]
+            positions[missing] = np.arange(len(self._values), len(self._values) + len(new))
+            self._values = self._values.append(pd.Index(new, dtype=object))
+            self._results = tuple(np.concatenate(pair) for pair in zip(self._results, work_out(new)))
+        new, scores, fingerprints = (array[positions] for array in self._results)
+        return new, scores, fingerprints
+
+    def _forget(self) -> None:
+        self._values = pd.Index([], dtype=object)
+        self._results: tuple[np.ndarray, ...] = (object_array([]), np.empty(0), object_array([]))
 
 
 def _consented(records: pd.DataFrame, profiles: list[ColumnProfile]) -> pd.Series:

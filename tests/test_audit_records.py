@@ -14,13 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deid import transform
 from deid.audit import audit_block, audit_lines, workbook_record
 from deid.fingerprint import Fingerprinter
 from deid.io import Sheet
 from deid.io.sheets import column_number, is_filled
 from deid.parallel import build_transformer
 from deid.policy import load_pipeline
-from deid.records import AUDIT_FIELDS, NO_COLUMN, NO_ROW, RecordGroup, Records, record_group
+from deid.records import AUDIT_FIELDS, NO_COLUMN, NO_ROW, RecordGroup, Records, object_array, record_group
+from deid.text import Redaction, Span
 from examples.synthetic import dibao_roster
 
 _TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)  # lone surrogates are no UTF-8
@@ -194,3 +196,52 @@ def test_is_filled_is_the_plain_loop(values):
     series = pd.Series(values, dtype=object, index=np.arange(len(values)) + 5)
     assert is_filled(series).tolist() == [bool(v) and not v.isspace() for v in values]
     assert is_filled(series).index.equals(series.index)
+
+
+# --- results remembered from block to block ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [5, 12, 1 << 17])
+def test_results_remembered_across_blocks_are_the_results_of_each_block(transformer, monkeypatch, limit):
+    monkeypatch.setattr(transform, "_KNOWN_LIMIT", limit)  # a small memory starts afresh again and again
+    roster = dibao_roster(30, seed=73)
+    title, header, *records = roster.rows[: 2 + len(roster.records)]
+    twice = [record for record in records for _ in range(2)]  # names repeat within a block and across blocks
+    grid = pd.DataFrame([title, header, *twice, *twice[::-1]], dtype=object)
+    plan = transformer.plan(Sheet(None, grid))
+    blocks = [grid.iloc[start : start + 13] for start in range(0, len(grid), 13)]
+    transformer._known.clear()
+    remembered = [transformer.transform_chunk(plan, block) for block in blocks]
+    afresh = []
+    for block in blocks:
+        transformer._known.clear()
+        afresh.append(transformer.transform_chunk(plan, block))
+    assert transformer._known  # names repeat in a block: remembered
+    for one, other in zip(remembered, afresh):
+        assert audit_lines(one.records, "a.csv", None) == audit_lines(other.records, "a.csv", None)
+        assert one.grid.equals(other.grid)
+
+
+def test_known_results_are_looked_up_and_worked_out_once():
+    worked_out = []
+
+    def work_out(values):
+        worked_out.append(values.tolist())
+        return object_array([v.upper() for v in values]), np.arange(len(values), dtype=float), values.copy()
+
+    known = transform.KnownResults(limit=4)
+    new, scores, fingerprints = known.results(object_array(["a", "b"]), work_out)
+    assert new.tolist() == ["A", "B"] and scores.tolist() == [0.0, 1.0] and fingerprints.tolist() == ["a", "b"]
+    new, scores, _ = known.results(object_array(["b", "c", "a"]), work_out)
+    assert new.tolist() == ["B", "C", "A"] and scores.tolist() == [1.0, 0.0, 0.0] and worked_out[-1] == ["c"]
+    new, _, _ = known.results(object_array(["d", "e", "a"]), work_out)  # no room for two more: afresh
+    assert new.tolist() == ["D", "E", "A"] and worked_out[-1] == ["d", "e", "a"]
+
+
+def test_a_cell_with_one_span_has_the_kind_its_joined_spans_have(transformer):
+    for entity in ("PERSON", "CN_PHONE", "CN_ID_CARD"):
+        span = Span(entity, 2, 5, 0.85, "recognizer", "mask")
+        cell = Redaction("x", (span,))
+        assert transformer._redaction_kind(cell) == transformer._joined_kind((span,))
+    two = (Span("PERSON", 0, 2, 0.85, "a", "mask"), Span("CN_PHONE", 3, 14, 0.6, "b", "mask"))
+    assert transformer._redaction_kind(Redaction("x", two))[0::4] == ("PERSON+CN_PHONE", 0.6)
