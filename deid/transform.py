@@ -31,6 +31,9 @@ from recognizers import person
 
 TEXT_ACTIONS = frozenset({"keep", "redact"})
 _HAS_DIGIT = re.compile(r"[0-9０-９]")
+# pandas 3 copies a frame's column on its first write (copy on write); earlier pandas would write through a
+# shallow copy into the block read.
+_COPY_ON_WRITE = int(pd.__version__.split(".", 1)[0]) >= 3
 _REPEATING = 0.8  # a column whose block has fewer distinct values than this share of its cells repeats them
 _KNOWN_LIMIT = 1 << 17  # values remembered per entity and rule (a county's names fit)
 
@@ -101,13 +104,14 @@ class SheetTransformer:
     def transform_chunk(self, plan: SheetPlan, chunk: pd.DataFrame) -> ChunkOutcome:
         """Publish a block of the sheet's rows (index = 0-based sheet row); title and header rows included."""
         layout = plan.layout
-        top_rows = chunk.index[chunk.index < layout.body_start].tolist()
-        body = chunk.loc[chunk.index >= layout.body_start]
+        in_body = chunk.index >= layout.body_start
+        top_rows = chunk.index[~in_body].tolist()
+        body = chunk.loc[in_body] if top_rows else chunk  # most blocks are body rows only: no copy of them
         is_text_row = text_rows(body)
         text_row_index = body.index[is_text_row].tolist()
-        published = chunk.copy()
+        published = chunk.copy(deep=not _COPY_ON_WRITE)  # only the columns written to are copied
         groups = self._redact_rows(chunk, published, top_rows + text_row_index, layout, "text_row")
-        records_rows = body[~is_text_row]
+        records_rows = body[~is_text_row] if text_row_index else body
         consent = _consented(records_rows, plan.profiles)
         for c in plan.kept:
             groups += self._transform_column(records_rows[c], published, plan.profiles[c], plan.rules[c], consent)
@@ -158,6 +162,8 @@ class SheetTransformer:
     def _transform_column(
         self, values: pd.Series, published: pd.DataFrame, profile: ColumnProfile, rule: Rule, consent: pd.Series
     ) -> list[RecordGroup]:
+        if rule.action in TEXT_ACTIONS:  # the column is published as text, still scanned (a blank cell flags nothing)
+            return self._scan(values, published, profile)
         entity = COLUMN_TYPES[profile.type].entity
         filled = values[is_filled(values)]
         as_text = self._published_as_text(filled, entity, rule, consent)
@@ -169,8 +175,6 @@ class SheetTransformer:
     @staticmethod
     def _published_as_text(filled: pd.Series, entity: str | None, rule: Rule, consent: pd.Series) -> pd.Series:
         """Which cells are published as text (still scanned) rather than transformed by the column's rule."""
-        if rule.action in TEXT_ACTIONS:
-            return pd.Series(True, index=filled.index)
         if rule.action == "keep_if_consent":
             return filled.index.to_series().isin(consent[consent].index) | filled.map(is_organisation)
         if entity in ENTITY_MODULES:
@@ -255,8 +259,8 @@ class SheetTransformer:
         rows = list(redactions)
         cells = list(redactions.values())
         texts = object_array([cell.published for cell in cells])
-        published.loc[rows, col] = texts
         fingerprints = object_array(self.fingerprint.many(values.loc[rows].tolist()))
+        published.loc[rows, col] = texts
         # Cells redacted alike (the same entities, actions, rules, detectors and lowest score) share a group.
         kinds: dict[tuple, list[int]] = {}
         for position, cell in enumerate(cells):
