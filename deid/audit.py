@@ -37,9 +37,6 @@ def workbook_record(action: str, rule: str, cell: str | None = None, fingerprint
     return Records((group,))
 
 
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')  # what JSON escapes in a string
-
-
 def audit_lines(records: Records, file: str, sheet: str | None) -> bytes:
     """The JSONL text of the records in log order, UTF-8 (what ``json.dumps`` writes, without spaces).
 
@@ -117,12 +114,23 @@ def _json_texts(values: np.ndarray) -> tuple[str, np.ndarray]:
     """The JSON text of every value and the quote that goes around it: text that JSON writes as it is goes in
     without a copy between two quotes; otherwise each value's full JSON text (null for a missing one)."""
     try:
-        plain = not _NEEDS_ESCAPE.search("".join(values))
+        text = "".join(values)
     except TypeError:  # not only text
-        plain = False
-    if plain:
+        text = None
+    if text is not None and _written_as_is(text):
         return '"', values
     return "", object_array([_json(value) for value in values.tolist()])
+
+
+def _written_as_is(text: str) -> bool:
+    """Whether JSON writes ``text`` without escapes: no control character, quote or backslash (its UTF-16 code
+    units checked at once, several times as fast as a regular expression).
+
+    >>> _written_as_is('张*丰 110101********7774'), _written_as_is('a"b'), _written_as_is('a\\b'), _written_as_is('\x1f𠀀')
+    (True, False, False, False)
+    """
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    return not ((units < 0x20) | (units == 0x22) | (units == 0x5C)).any()
 
 
 def _json(value: object) -> str:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deid import transform
+from deid import audit, transform
 from deid.audit import audit_block, audit_lines, workbook_record
 from deid.fingerprint import Fingerprinter
 from deid.io import Sheet
@@ -247,3 +247,9 @@ def test_a_cell_with_one_span_has_the_kind_its_joined_spans_have(transformer):
         assert transformer._redaction_kind(cell) == transformer._joined_kind((span,))
     two = (Span("PERSON", 0, 2, 0.85, "a", "mask"), Span("CN_PHONE", 3, 14, 0.6, "b", "mask"))
     assert transformer._redaction_kind(Redaction("x", two))[0::4] == ("PERSON+CN_PHONE", 0.6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.lists(_ODD).map("".join)))
+def test_text_is_written_as_is_exactly_when_json_writes_it_between_two_quotes(text):
+    assert audit._written_as_is(text) == (json.dumps(text, ensure_ascii=False) == f'"{text}"')
