@@ -35,6 +35,8 @@ _HAS_DIGIT = re.compile(r"[0-9０-９]")
 # shallow copy into the block read.
 _COPY_ON_WRITE = int(pd.__version__.split(".", 1)[0]) >= 3
 _REPEATING = 0.8  # a column whose block has fewer distinct values than this share of its cells repeats them
+_DISTINCT = 0.99  # … and one with at least this share (in a sample) holds a value per cell
+_SAMPLE_STEP, _SAMPLE_SIZE = 10, 1000  # every tenth cell of a block of at least ten thousand
 _KNOWN_LIMIT = 1 << 17  # values remembered per entity and rule (a county's names fit)
 
 
@@ -194,10 +196,10 @@ class SheetTransformer:
         """The column's rule, once per distinct value, mapped back over the column."""
         if values.empty:  # every cell published as text (kept columns): the rule has nothing to transform
             return []
-        codes, uniques = pd.factorize(values)
-        originals = np.asarray(uniques, dtype=object)
+        codes, originals = _distinct_values(values)
         if len(originals) < _REPEATING * len(values):
-            new, scores, fingerprints = self._known_results(originals, entity, rule)
+            known = self._known.setdefault((entity, rule), KnownResults(_KNOWN_LIMIT))
+            new, scores, fingerprints = known.results(originals, lambda v: self._results(v, entity, rule))
         else:
             new, scores, fingerprints = self._results(originals, entity, rule)
         is_changed = new != originals
@@ -243,14 +245,6 @@ class SheetTransformer:
         fingerprints[changed] = self.fingerprint.many(originals[changed].tolist())
         return new, scores, fingerprints
 
-    def _known_results(
-        self, originals: np.ndarray, entity: str | None, rule: Rule
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`_results`, worked out once per run for each value rather than once per block: a column whose
-        values repeat within a block (names, villages) repeats them from block to block too."""
-        known = self._known.setdefault((entity, rule), KnownResults(_KNOWN_LIMIT))
-        return known.results(originals, lambda values: self._results(values, entity, rule))
-
     def _text_records(
         self, redactions: dict[object, Redaction], values: pd.Series, published: pd.DataFrame, col: int, header: str
     ) -> list[RecordGroup]:
@@ -289,8 +283,9 @@ class SheetTransformer:
 
 
 class KnownResults:
-    """Distinct values a column rule has seen, with what it published for each, their scores and fingerprints;
-    looked up and added to a block's distinct values at a time, at most ``limit`` of them."""
+    """Distinct values a column rule has seen in a run's earlier blocks, with what it published for each,
+    their scores and fingerprints; looked up and added to a block's distinct values at a time, at most
+    ``limit`` of them."""
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
@@ -316,6 +311,22 @@ class KnownResults:
     def _forget(self) -> None:
         self._values = pd.Index([], dtype=object)
         self._results: tuple[np.ndarray, ...] = (object_array([]), np.empty(0), object_array([]))
+
+
+def _distinct_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the values and the distinct values they stand for. A column of values all but distinct (ID
+    numbers, addresses; told from every tenth cell) has each cell taken as its own value: telling repeats apart
+    costs more than the rule saves on them.
+
+    >>> [a.tolist() for a in _distinct_values(pd.Series(['b', 'a', 'b']))]
+    [[0, 1, 0], ['b', 'a']]
+    """
+    cells = values.to_numpy(dtype=object)
+    sample = cells[::_SAMPLE_STEP]
+    if len(sample) >= _SAMPLE_SIZE and len(pd.unique(sample)) >= _DISTINCT * len(sample):
+        return np.arange(len(cells)), cells
+    codes, uniques = pd.factorize(cells)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _consented(records: pd.DataFrame, profiles: list[ColumnProfile]) -> pd.Series:

@@ -209,7 +209,8 @@ def test_results_remembered_across_blocks_are_the_results_of_each_block(transfor
     roster = dibao_roster(30, seed=73)
     title, header, *records = roster.rows[: 2 + len(roster.records)]
     twice = [record for record in records for _ in range(2)]  # names repeat within a block and across blocks
-    grid = pd.DataFrame([title, header, *twice, *twice[::-1]], dtype=object)
+    other = dibao_roster(40, seed=74).records  # names seen once between
+    grid = pd.DataFrame([title, header, *twice, *other, *twice[::-1]], dtype=object)
     plan = transformer.plan(Sheet(None, grid))
     blocks = [grid.iloc[start : start + 13] for start in range(0, len(grid), 13)]
     transformer._known.clear()
@@ -218,13 +219,13 @@ def test_results_remembered_across_blocks_are_the_results_of_each_block(transfor
     for block in blocks:
         transformer._known.clear()
         afresh.append(transformer.transform_chunk(plan, block))
-    assert transformer._known  # names repeat in a block: remembered
+    assert transformer._known  # names repeat
     for one, other in zip(remembered, afresh):
         assert audit_lines(one.records, "a.csv", None) == audit_lines(other.records, "a.csv", None)
         assert one.grid.equals(other.grid)
 
 
-def test_known_results_are_looked_up_and_worked_out_once():
+def test_remembered_results_are_looked_up_and_worked_out_once():
     worked_out = []
 
     def work_out(values):
@@ -253,3 +254,24 @@ def test_a_cell_with_one_span_has_the_kind_its_joined_spans_have(transformer):
 @given(st.one_of(st.text(), st.lists(_ODD).map("".join)))
 def test_text_is_written_as_is_exactly_when_json_writes_it_between_two_quotes(text):
     assert audit._written_as_is(text) == (json.dumps(text, ensure_ascii=False) == f'"{text}"')
+
+
+def test_a_column_of_distinct_values_is_taken_a_value_per_cell():
+    ids = pd.Series([f"1101011990030{n:05d}" for n in range(20_000)], index=range(5, 20_005))
+    codes, values = transform._distinct_values(ids)
+    assert codes.tolist() == list(range(20_000)) and values.tolist() == ids.tolist()
+    names = pd.Series(["张三丰", "李四", "王五"] * 5_000)
+    codes, values = transform._distinct_values(names)
+    assert values.tolist() == ["张三丰", "李四", "王五"] and (values[codes] == names.to_numpy()).all()
+
+
+def test_a_block_of_distinct_values_publishes_as_one_told_apart(transformer, monkeypatch):
+    roster = dibao_roster(40, seed=75)
+    grid = pd.DataFrame(roster.rows, dtype=object)
+    plan = transformer.plan(Sheet(None, grid))
+    taken_apart = transformer.transform_chunk(plan, grid)
+    monkeypatch.setattr(transform, "_SAMPLE_SIZE", 1)  # every block of distinct values taken a value per cell
+    monkeypatch.setattr(transform, "_SAMPLE_STEP", 1)
+    per_cell = transformer.transform_chunk(plan, grid)
+    assert audit_lines(per_cell.records, "a.csv", None) == audit_lines(taken_apart.records, "a.csv", None)
+    assert per_cell.grid.equals(taken_apart.grid)
