@@ -11,6 +11,7 @@ Every changed cell yields one audit record (fingerprint of the original, never t
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -295,21 +296,23 @@ class KnownResults:
         self, values: np.ndarray, work_out: Callable[[np.ndarray], tuple[np.ndarray, ...]]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The results of each of ``values`` (distinct): remembered, or worked out and remembered."""
-        positions = self._values.get_indexer(values)
+        where = self._positions.get
+        positions = np.fromiter(map(where, values.tolist(), itertools.repeat(-1)), dtype=np.intp, count=len(values))
         missing = positions < 0
         if missing.any():
-            if len(self._values) + np.count_nonzero(missing) > self._limit:  # bounded memory: start afresh
+            if len(self._positions) + np.count_nonzero(missing) > self._limit:  # bounded memory: start afresh
                 self._forget()
                 positions[:], missing[:] = -1, True
             new = values[missing]
-            positions[missing] = np.arange(len(self._values), len(self._values) + len(new))
-            self._values = self._values.append(pd.Index(new, dtype=object))
+            start = len(self._positions)
+            positions[missing] = np.arange(start, start + len(new))
+            self._positions.update(zip(new.tolist(), range(start, start + len(new))))
             self._results = tuple(np.concatenate(pair) for pair in zip(self._results, work_out(new)))
         new, scores, fingerprints = (array[positions] for array in self._results)
         return new, scores, fingerprints
 
     def _forget(self) -> None:
-        self._values = pd.Index([], dtype=object)
+        self._positions: dict[str, int] = {}
         self._results: tuple[np.ndarray, ...] = (object_array([]), np.empty(0), object_array([]))
 
 
