@@ -274,12 +274,13 @@ class SheetTransformer:
         return self._joined_kind(cell.spans)
 
     def _joined_kind(self, spans: tuple[Span, ...]) -> tuple[str, str, str, str, float]:
+        rules = self.pipeline.text
         return (
-            "+".join(dict.fromkeys(s.entity for s in spans)),
-            "+".join(dict.fromkeys(s.action for s in spans)),
-            "+".join(dict.fromkeys(self.pipeline.text[s.entity].origin for s in spans)),
-            "+".join(dict.fromkeys(s.detector for s in spans)),
-            min(s.score for s in spans),
+            "+".join(dict.fromkeys([s.entity for s in spans])),
+            "+".join(dict.fromkeys([s.action for s in spans])),
+            "+".join(dict.fromkeys([rules[s.entity].origin for s in spans])),
+            "+".join(dict.fromkeys([s.detector for s in spans])),
+            min([s.score for s in spans]),
         )
 
 
