@@ -168,12 +168,12 @@ class SheetTransformer:
         if rule.action in TEXT_ACTIONS:  # the column is published as text, still scanned (a blank cell flags nothing)
             return self._scan(values, published, profile)
         entity = COLUMN_TYPES[profile.type].entity
-        filled = values[is_filled(values)]
+        filled = _where(values, is_filled(values))
         as_text = self._published_as_text(filled, entity, rule, consent)
-        groups = self._scan(filled[as_text], published, profile)
+        groups = self._scan(_where(filled, as_text), published, profile)
         if rule.action == "keep_if_consent":
             rule = dataclasses.replace(rule, action="replace")
-        return groups + self._apply(filled[~as_text], published, profile, rule, entity)
+        return groups + self._apply(_where(filled, ~as_text), published, profile, rule, entity)
 
     @staticmethod
     def _published_as_text(filled: pd.Series, entity: str | None, rule: Rule, consent: pd.Series) -> pd.Series:
@@ -315,6 +315,13 @@ class KnownResults:
     def _forget(self) -> None:
         self._positions: dict[str, int] = {}
         self._results: tuple[np.ndarray, ...] = (object_array([]), np.empty(0), object_array([]))
+
+
+def _where(values: pd.Series, chosen: pd.Series) -> pd.Series:
+    """The chosen values (usually all or none of a column: no copy of a hundred thousand cells then)."""
+    if chosen.all():
+        return values
+    return values[chosen] if chosen.any() else values.iloc[:0]
 
 
 def _distinct_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
