@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from deid.errors import KeyFileError
@@ -85,17 +86,32 @@ class Fingerprinter:
         return Fingerprinter, (self._key,)  # hash states do not pickle; worker processes rebuild them
 
     def __call__(self, value: str) -> str:
-        return self._hmac(value.encode("utf-8"))[:16]
+        return self._hmacs((value.encode("utf-8"),), 16)[0]
+
+    def many(self, values: Iterable[str]) -> list[str]:
+        """The fingerprint of each of ``values``, as calling this once per value gives, in one loop (a block has
+        hundreds of thousands of values to fingerprint).
+
+        >>> fp = Fingerprinter(bytes(32))
+        >>> fp.many(['张三丰', '', '110101199003077774']) == [fp('张三丰'), fp(''), fp('110101199003077774')]
+        True
+        """
+        return self._hmacs(map(str.encode, values), 16)
 
     def pseudonym(self, value: str) -> str:
-        return "P-" + self._hmac(b"pseudonym:" + value.encode("utf-8"))[:8]
+        return "P-" + self._hmacs((b"pseudonym:" + value.encode("utf-8"),), 8)[0]
 
-    def _hmac(self, data: bytes) -> str:
-        inner = self._inner.copy()
-        inner.update(data)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
+    def _hmacs(self, messages: Iterable[bytes], length: int) -> list[str]:
+        """The first ``length`` hex digits of each message's HMAC."""
+        inner_state, outer_state = self._inner.copy, self._outer.copy  # looked up once, not per message
+        digests = []
+        for message in messages:
+            inner = inner_state()
+            inner.update(message)
+            outer = outer_state()
+            outer.update(inner.digest())
+            digests.append(outer.hexdigest()[:length])
+        return digests
 
     @property
     def key_id(self) -> str:

@@ -90,7 +90,7 @@ def transform_block(transformer: SheetTransformer, plan: SheetPlan, block: Block
     audit = audit_block(outcome.records, *finish.audit_as)
     rendered = finish.render(outcome.grid) if finish.render else None
     kept = dataclasses.replace(
-        outcome, records=outcome.records.iloc[:0], grid=outcome.grid.iloc[:0] if rendered is not None else outcome.grid
+        outcome, records=outcome.records.cleared(), grid=outcome.grid.iloc[:0] if rendered is not None else outcome.grid
     )
     if finish.spool is not None:
         audit = dataclasses.replace(audit, text=spool(audit.text, finish.spool))

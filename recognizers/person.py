@@ -269,10 +269,9 @@ def mask_name(name: object, child: bool = False, char: str = "*") -> str:
         return char * len(name)
     if "·" in name:
         return _mask_dotted(name, child, char)
-    surname, given = _split_compact(name)
-    if not surname:
-        surname, given = name[0], name[1:]
-    return surname + _mask_given(given, child, char)
+    # A name without a known surname keeps its first character, as a one-character surname does.
+    surname = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1
+    return name[:surname] + _mask_given(name[surname:], child, char)
 
 
 mask = mask_name
