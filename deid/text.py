@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import regex
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
-from presidio_anonymizer.entities import RecognizerResult as AnonymizerResult
 
 from deid.fingerprint import Fingerprinter
 from deid.operators import rule_operator
@@ -86,6 +86,35 @@ def is_flagged(text: str) -> bool:
     return prefilter.search(text) is not None
 
 
+# What an ASCII text needs before an ASCII prefilter can match it: seven characters (seven digits, a letter and
+# six digits) or an @ (tests/test_text_path.py checks this against the prefilters). 序号, amounts and counts
+# are shorter: a column of them is ruled out by its lengths, not by a regex per value.
+ASCII_SHORTEST = 7
+_ASCII_SHORT_MATCH = re.compile("@")
+# Between the values of a column joined to be measured at once.
+_SEPARATOR = "\x00"
+
+
+def flagged_positions(texts: list[object]) -> list[int]:
+    """The positions in ``texts`` of the strings that :func:`is_flagged` flags.
+
+    >>> flagged_positions(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫'])
+    [3, 4, 5]
+    """
+    strings = [text if isinstance(text, str) else "" for text in texts]  # "" is never flagged
+    joined = _SEPARATOR.join(strings)
+    if joined.count(_SEPARATOR) != len(strings) - 1:  # a value holds the separator: each is tested
+        return [position for position, text in enumerate(strings) if is_flagged(text)]
+    # Code points, the separators' zeros included, and one more zero that ends the last value too.
+    characters = np.frombuffer((joined + _SEPARATOR).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.flatnonzero(characters == 0)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    # Values with a character that is not ASCII, or an @, are tested whatever their length.
+    candidates = (ends - starts >= ASCII_SHORTEST) | (np.maximum.reduceat(characters, starts) > 127)
+    candidates[np.searchsorted(ends, [match.start() for match in _ASCII_SHORT_MATCH.finditer(joined)])] = True
+    return [position for position in np.flatnonzero(candidates).tolist() if is_flagged(strings[position])]
+
+
 def entities_to_find(text: str) -> list[str]:
     """The entities worth asking the analyzer for in ``text`` (none: the text cannot hold an identifier).
 
@@ -94,9 +123,23 @@ def entities_to_find(text: str) -> list[str]:
     >>> entities_to_find('户主张*丰因病致贫'), entities_to_find('户主张*丰，其子李明在读')
     ([], ['PERSON'])
     """
-    text = halfwidth(text)  # a no-op, and cheap, on text made half-width already
+    return list(_entities_in(halfwidth(text)))
+
+
+def _entities_in(text: str) -> tuple[str, ...]:
+    """:func:`entities_to_find` of half-width ``text``."""
     found = [entity for prefilter in PREFILTERS if prefilter.pattern.search(text) for entity in prefilter.entities]
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
+
+
+class _Shifted(NamedTuple):
+    """A finding moved to where its text starts in a batch: all of a result that presidio-anonymizer reads (it
+    copies what it is given into results of its own)."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
 
 
 @dataclass(frozen=True)
@@ -159,7 +202,7 @@ class TextRedactor:
     def find(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
         """Every identifier in ``text`` after conflict resolution, kept entities included."""
         text = halfwidth(text)
-        entities = entities_to_find(text) if text else []
+        entities = _entities_in(text) if text else ()
         if not entities:
             return []
         results = self.analyzer.analyze(
@@ -171,12 +214,12 @@ class TextRedactor:
         )
         return _resolve([r for r in results if r.entity_type in self.rules], self.kept)
 
-    def _worth_asking(self, entities: list[str], text: str) -> list[str]:
+    def _worth_asking(self, entities: tuple[str, ...], text: str) -> list[str]:
         """``entities`` less those whose recognizers rule ``text`` out at a glance (seven digits are no ID), for
         the analyzer's cost grows with each entity asked for. All of them if none is left: the analyzer still
         sees every flagged cell."""
         worth = [entity for entity in entities if self._may_hold(entity, text)]
-        return worth or entities
+        return worth or list(entities)
 
     def _may_hold(self, entity: str, text: str) -> bool:
         # A loop, not any() over a generator, and no method call per recognizer: a flagged number asks this for
@@ -191,15 +234,18 @@ class TextRedactor:
         return self._redact_batch([text], context).get(text, Redaction(text, ()))
 
     def redact_series(self, values: pd.Series, context: list[str] | None = None) -> dict[object, Redaction]:
-        """Redactions for the cells of ``values`` that change, keyed by index; each distinct text tested and
-        analysed once (a column of counts or amounts holds few)."""
-        flagged = [text for text in pd.unique(values) if isinstance(text, str) and is_flagged(text)]
+        """Redactions for the cells of ``values`` that change, keyed by index in row order; each distinct text
+        tested and analysed once (a column of counts or amounts holds few)."""
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        distinct = uniques.tolist()
+        flagged = flagged_positions(distinct)
         changed = {}
-        for batch in _batches(flagged):
+        for batch in _batches([distinct[position] for position in flagged]):
             changed.update(self._redact_batch(batch, context))
         if not changed:
             return {}
-        return {index: changed[text] for index, text in values[values.isin(list(changed))].items()}
+        rows = np.flatnonzero(np.isin(codes, [position for position in flagged if distinct[position] in changed]))
+        return {index: changed[distinct[code]] for index, code in zip(values.index[rows], codes[rows].tolist())}
 
     def _redact_batch(self, texts: list[str], context: list[str] | None) -> dict[str, Redaction]:
         """The redactions of those of ``texts`` (distinct) that change, replaced by one anonymizer call."""
@@ -220,7 +266,7 @@ class TextRedactor:
         joiner = _joiner(texts, self._replacement_chars)
         shifted, offset = [], 0
         for text in texts:
-            shifted += [AnonymizerResult(r.entity_type, r.start + offset, r.end + offset, r.score) for r in found[text]]
+            shifted += [_Shifted(r.entity_type, r.start + offset, r.end + offset, r.score) for r in found[text]]
             offset += len(text) + 1
         published = self._anonymize_text(joiner.join(texts), shifted).split(joiner)
         if len(published) == len(texts):

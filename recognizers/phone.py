@@ -71,7 +71,10 @@ def compact(number: object) -> str:
     >>> compact(None)
     ''
     """
-    text = _EXTENSION_WORDS.sub(EXTENSION_MARK, halfwidth(number))
+    text = halfwidth(number)
+    if _is_ascii_digits(text):  # the usual number, as found in text: no separator or extension to take out
+        return _national(text)
+    text = _EXTENSION_WORDS.sub(EXTENSION_MARK, text)
     text = "".join(ch for ch in text if ch not in _SEPARATORS)
     main, mark, extension = text.partition(EXTENSION_MARK)
     return _national(main) + mark + extension
