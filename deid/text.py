@@ -8,6 +8,8 @@ anything personal that wins is replaced with presidio-anonymizer using deid's ow
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -166,6 +168,9 @@ def _resolve(results: list[RecognizerResult], kept: set[str]) -> list[Recognizer
     """Non-overlapping findings: higher score first, then the longer span, then kept entities on a tie."""
     if len(results) < 2:  # most cells hold one identifier: nothing to rank
         return results
+    in_order = sorted(results, key=lambda r: r.start)
+    if all(a.end <= b.start and a.start < b.start for a, b in itertools.pairwise(in_order)):
+        return in_order  # none overlaps another: each is chosen, whatever its rank
     ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.entity_type not in kept, r.start))
     chosen: list[RecognizerResult] = []
     for result in ranked:
@@ -281,9 +286,17 @@ class TextRedactor:
 
     def _spans(self, results: list[RecognizerResult]) -> tuple[Span, ...]:
         return tuple(
-            Span(r.entity_type, r.start, r.end, round(r.score, 2), _detector(r), self.rules[r.entity_type].action)
-            for r in results
+            [
+                _span(r.entity_type, r.start, r.end, r.score, _detector(r), self.rules[r.entity_type].action)
+                for r in results
+            ]
         )
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _span(entity: str, start: int, end: int, score: float, detector: str, action: str) -> Span:
+    """A Span made once for each place and kind: notes name people in few places, and spans are frozen."""
+    return Span(entity, start, end, round(score, 2), detector, action)
 
 
 def _batches(texts: list[str]) -> Iterator[list[str]]:

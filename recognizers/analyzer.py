@@ -171,17 +171,15 @@ class InPlaceContextEnhancer(LemmaContextAwareEnhancer):
     ) -> list[RecognizerResult]:
         if nlp_artifacts is None:
             return raw_results
-        recognizers_by_id = {recognizer.id: recognizer for recognizer in recognizers}
+        recognizers_by_id: dict[str, EntityRecognizer] = {}
         context = [word.lower() for word in context or []]
         for result in raw_results:
             metadata = result.recognition_metadata or {}
+            if metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY) or result.score >= self.MAX_SCORE:
+                continue  # most results: a valid number, a name after a cue word
+            recognizers_by_id = recognizers_by_id or {recognizer.id: recognizer for recognizer in recognizers}
             recognizer = recognizers_by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
-            if (
-                recognizer
-                and recognizer.context
-                and not metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY)
-                and result.score < self.MAX_SCORE
-            ):
+            if recognizer and recognizer.context:
                 self._enhance(text, result, nlp_artifacts, recognizer.context, context)
         return raw_results
 

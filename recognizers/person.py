@@ -29,6 +29,7 @@ recognizers.exceptions.InvalidComponent: the value names a place or an organisat
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from importlib import resources
@@ -94,6 +95,7 @@ _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
 _MASKED_NAME = re.compile(f"[{_HAN_CHARS}]{{1,2}}\\*+")
 _DOTS = "·•・‧∙.．"
+_DOT_SET = frozenset(_DOTS)
 _DOT_TRANSLATION = {ord(dot): "·" for dot in _DOTS}
 _WHITESPACE = re.compile(r"\s+")
 _CLAUSE = re.compile(r"[^\s，。；：！？、,;:!?]+")
@@ -101,7 +103,9 @@ _LONGEST_CLAUSE = 200
 _DOT_NAME = re.compile(f"[{_HAN_CHARS}]+(?:·[{_HAN_CHARS}]+)+")
 # In running text only the real middle dots join names: a full stop between two words ends a sentence.
 # Matches start where a run of Han characters starts, so that a long run without a dot is read once.
-_DOT_NAME_IN_TEXT = re.compile(f"(?<![{_HAN_CHARS}])[{_HAN_CHARS}]+(?:[·•・‧∙][{_HAN_CHARS}]+)+")
+_TEXT_DOTS = "·•・‧∙"
+_TEXT_DOT_SET = frozenset(_TEXT_DOTS)
+_DOT_NAME_IN_TEXT = re.compile(f"(?<![{_HAN_CHARS}])[{_HAN_CHARS}]+(?:[{_TEXT_DOTS}][{_HAN_CHARS}]+)+")
 _DOT_NAME_AFTER_CUE = re.compile(f"[{_HAN_CHARS}]{{1,8}}(?:[{re.escape(_DOTS)}][{_HAN_CHARS}]{{1,8}})+")
 
 # What follows a name and can never be its last character: the name ends before it. The empty group matches
@@ -187,9 +191,10 @@ def _clause_tokens(text: str, skip: list[tuple[int, int]] = ()) -> list[_Token]:
     """jieba's tokens of ``text``, clause by clause, leaving out clauses that hold a span of ``skip``; a
     clause longer than any real one is read without the HMM, which needs seconds for a few thousand
     characters that form no known word."""
-    tokens = []
+    tokens, skipped = [], [start for start, _ in skip]
     for clause in _CLAUSE.finditer(text):
-        if any(clause.start() <= start < clause.end() for start, _ in skip):
+        clause_start, clause_end = clause.span()
+        if any(clause_start <= start < clause_end for start in skipped):
             continue
         hmm = len(clause.group()) <= _LONGEST_CLAUSE
         tokens += [(clause.start() + s, clause.start() + e, w, t) for s, e, w, t in _tokens(clause.group(), hmm)]
@@ -432,11 +437,11 @@ def _is_name_at(text: str, start: int, end: int) -> bool:
 
 def _han_name_end(text: str, start: int, surname: str) -> int | None:
     ends = _name_ends(text, start + len(surname))
-    found = next((end for end in ends if _is_name_at(text, start, end)), None)
-    if found is None:
-        # Right after a cue word a name that is also a word (其子黄海在读) is still a name when a stop closes it.
-        found = next((end for end in ends if _stop_length(text, end) and _is_cued_word_name(text[start:end])), None)
-    return found
+    for end in ends:
+        if _is_name_at(text, start, end):
+            return end
+    # Right after a cue word a name that is also a word (其子黄海在读) is still a name when a stop closes it.
+    return next((end for end in ends if _stop_length(text, end) and _is_cued_word_name(text[start:end])), None)
 
 
 def _is_cued_word_name(name: str) -> bool:
@@ -488,9 +493,10 @@ def _unknown_surname_name_end(text: str, start: int) -> int | None:
     return end
 
 
-def _name_after_cue(text: str, start: int) -> tuple[int, float] | None:
-    """(end, score) of the name that starts at ``start`` right after a cue word, or None if there is none."""
-    dotted_end = _dotted_name_end(text, start)
+def _name_after_cue(text: str, start: int, dotted: bool = True) -> tuple[int, float] | None:
+    """(end, score) of the name that starts at ``start`` right after a cue word, or None if there is none;
+    ``dotted=False`` says that ``text`` has no dot, so no dot-joined name."""
+    dotted_end = dotted and _dotted_name_end(text, start)
     if dotted_end:
         return dotted_end, CUE_SCORE
     surname, _ = split_name(text[start : start + 4])
@@ -504,19 +510,20 @@ def _name_after_cue(text: str, start: int) -> tuple[int, float] | None:
 def _cued_names(text: str) -> list[NameSpan]:
     """Names right after a cue word (户主张三丰), and the names listed after them (家属张三、李四)."""
     spans: list[NameSpan] = []
+    dotted = not _DOT_SET.isdisjoint(text)
     for cue in _CUE_AT.finditer(text):
         # A cue inside a name already found is part of that name (户主任凤: 主任 is no cue here).
         if spans and cue.start(1) < spans[-1].end:
             continue
         start = _AFTER_CUE.match(text, cue.end(1)).end()
-        found = _name_after_cue(text, start)
+        found = _name_after_cue(text, start, dotted)
         while found:
             end, score = found
             spans.append(NameSpan(start, end, score, "cue word"))
             if end >= len(text) or text[end] not in "、和及与":
                 break
             start = end + 1
-            found = _name_after_cue(text, start)
+            found = _name_after_cue(text, start, dotted)
     return spans
 
 
@@ -560,8 +567,10 @@ def _tagged_names(text: str, found: list[NameSpan]) -> list[tuple[int, int]]:
 def _dotted_names(text: str) -> list[tuple[int, int]]:
     """Middle-dot names (买买提·艾力) in running text, the first part cut to the jieba word before the dot."""
     spans = []
+    if _TEXT_DOT_SET.isdisjoint(text):
+        return spans
     for match in _DOT_NAME_IN_TEXT.finditer(text):
-        first_dot = min(pos for pos in (text.find(dot, match.start(), match.end()) for dot in "·•・‧∙") if pos >= 0)
+        first_dot = min(pos for pos in (text.find(dot, match.start(), match.end()) for dot in _TEXT_DOTS) if pos >= 0)
         before_dot = max(match.start(), first_dot - 8)
         start = _tokens(text[before_dot:first_dot])[-1][0] + before_dot
         end = _dotted_name_end(text, start)
@@ -572,6 +581,9 @@ def _dotted_names(text: str) -> list[tuple[int, int]]:
 
 def _without_overlaps(spans: list[NameSpan]) -> list[NameSpan]:
     """The best-scored, then longest, of overlapping spans, in text order."""
+    in_order = sorted(spans)
+    if all(a.end <= b.start for a, b in itertools.pairwise(in_order)):
+        return in_order  # no character in two spans: all are kept
     kept, taken = [], set()
     for span in sorted(spans, key=lambda span: (-span.score, span.start - span.end, span.start)):
         if taken.isdisjoint(range(span.start, span.end)):
@@ -596,7 +608,9 @@ def find_names(text: object) -> list[NameSpan]:
     spans += [NameSpan(start, end, TAGGED_SCORE, "middle dot") for start, end in _dotted_names(text)]
     if not SURNAMES.isdisjoint(text):
         # A name deid already masked (张*丰) is as good as a found one: its clause needs no tagging.
-        masked = [NameSpan(m.start(), m.end(), 0.0, "masked") for m in _MASKED_NAME.finditer(text)]
+        masked = (
+            [NameSpan(m.start(), m.end(), 0.0, "masked") for m in _MASKED_NAME.finditer(text)] if "*" in text else []
+        )
         tagged = _tagged_names(text, spans + masked)
         spans += [NameSpan(start, end, TAGGED_SCORE, "jieba person tag") for start, end in tagged]
     return _without_overlaps(spans)
@@ -629,18 +643,12 @@ class PersonRecognizer(EntityRecognizer):
         return [self._result(span) for span in find_names(text)]
 
     def _result(self, span: NameSpan) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=self.supported_entities[0],
-            start=span.start,
-            end=span.end,
-            score=span.score,
-            analysis_explanation=AnalysisExplanation(
-                recognizer=self.name, original_score=span.score, textual_explanation=f"Detected by {span.detector}"
-            ),
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                # The cue word already is the context: Presidio must not raise the score again.
-                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: span.detector == "cue word",
-            },
-        )
+        start, end, score, detector = span
+        explanation = AnalysisExplanation(self.name, score, textual_explanation="Detected by " + detector)
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            # The cue word already is the context: Presidio must not raise the score again.
+            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: detector == "cue word",
+        }
+        return RecognizerResult(self.supported_entities[0], start, end, score, explanation, metadata)
