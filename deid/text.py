@@ -130,7 +130,13 @@ def entities_to_find(text: str) -> list[str]:
 
 def _entities_in(text: str) -> tuple[str, ...]:
     """:func:`entities_to_find` of half-width ``text``."""
-    found = [entity for prefilter in PREFILTERS if prefilter.pattern.search(text) for entity in prefilter.entities]
+    return _entities_of(tuple([prefilter.pattern.search(text) is not None for prefilter in PREFILTERS]))
+
+
+@functools.cache
+def _entities_of(matched: tuple[bool, ...]) -> tuple[str, ...]:
+    """The entities of the prefilters that ``matched`` (one flag for each of :data:`PREFILTERS`), once each."""
+    found = [entity for prefilter, match in zip(PREFILTERS, matched) if match for entity in prefilter.entities]
     return tuple(dict.fromkeys(found))
 
 
@@ -203,6 +209,7 @@ class TextRedactor:
         # Operators write the characters of the span they replace, mask characters, pseudonyms and these values.
         self._replacement_chars = set("".join(rule.value for rule in rules.values()))
         self._needs = _needs_by_entity(self.analyzer)
+        self._plans: dict[tuple[str, ...], list[tuple[str, tuple[regex.Pattern, ...] | None]]] = {}
 
     def find(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
         """Every identifier in ``text`` after conflict resolution, kept entities included."""
@@ -223,16 +230,29 @@ class TextRedactor:
         """``entities`` less those whose recognizers rule ``text`` out at a glance (seven digits are no ID), for
         the analyzer's cost grows with each entity asked for. All of them if none is left: the analyzer still
         sees every flagged cell."""
-        worth = [entity for entity in entities if self._may_hold(entity, text)]
+        # Loops, not any() over a generator: a flagged number asks this for nine entities, and the generators
+        # would cost as much as the regexes.
+        worth = []
+        for entity, needs in self._plan(entities):
+            if needs is None:
+                worth.append(entity)
+                continue
+            for need in needs:
+                if need.search(text):
+                    worth.append(entity)
+                    break
         return worth or list(entities)
 
-    def _may_hold(self, entity: str, text: str) -> bool:
-        # A loop, not any() over a generator, and no method call per recognizer: a flagged number asks this for
-        # nine entities, and the generator would cost as much as the regexes.
-        for needs in self._needs.get(entity, ()):  # noqa: SIM110
-            if needs is None or needs.search(text):
-                return True
-        return False
+    def _plan(self, entities: tuple[str, ...]) -> list[tuple[str, tuple[regex.Pattern, ...] | None]]:
+        """For each of ``entities``, what its recognizers need (any of it will do); None when one of them
+        may find something anywhere."""
+        plan = self._plans.get(entities)
+        if plan is None:
+            needs = {entity: tuple(self._needs.get(entity, ())) for entity in entities}
+            plan = self._plans[entities] = [
+                (entity, None if None in needs[entity] else needs[entity]) for entity in entities
+            ]
+        return plan
 
     def redact(self, text: str, context: list[str] | None = None) -> Redaction:
         """``text`` with every personal span replaced; unchanged text when nothing personal is in it."""
