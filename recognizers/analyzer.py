@@ -16,7 +16,6 @@ import functools
 import importlib
 import inspect
 import logging
-from collections.abc import Callable
 
 import jieba
 import spacy
@@ -73,18 +72,18 @@ class ZhNlpEngine(SpacyNlpEngine):
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """The artifacts of ``text``; spaCy runs when they are first read, if ever."""
-        return LazyNlpArtifacts(functools.partial(super().process_text, text, language))
+        return LazyNlpArtifacts(self, text, language)
 
 
 class LazyNlpArtifacts(NlpArtifacts):
     """NlpArtifacts that run the NLP pipeline when an attribute is first read."""
 
-    def __init__(self, process: Callable[[], NlpArtifacts]) -> None:
-        self._process = process
+    def __init__(self, engine: SpacyNlpEngine, text: str, language: str) -> None:
+        self._engine, self._text, self._language = engine, text, language
 
     @functools.cached_property
     def _artifacts(self) -> NlpArtifacts:
-        return self._process()
+        return SpacyNlpEngine.process_text(self._engine, self._text, self._language)
 
     def __getattr__(self, name: str) -> object:
         # Reached only for what this object lacks (tokens, lemmas, keywords …): the processed artifacts have it.
@@ -171,16 +170,17 @@ class InPlaceContextEnhancer(LemmaContextAwareEnhancer):
     ) -> list[RecognizerResult]:
         if nlp_artifacts is None:
             return raw_results
-        recognizers_by_id: dict[str, EntityRecognizer] = {}
-        context = [word.lower() for word in context or []]
+        recognizers_by_id, lowered = None, []
         for result in raw_results:
             metadata = result.recognition_metadata or {}
             if metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY) or result.score >= self.MAX_SCORE:
                 continue  # most results: a valid number, a name after a cue word
-            recognizers_by_id = recognizers_by_id or {recognizer.id: recognizer for recognizer in recognizers}
+            if recognizers_by_id is None:
+                recognizers_by_id = {recognizer.id: recognizer for recognizer in recognizers}
+                lowered = [word.lower() for word in context or []]
             recognizer = recognizers_by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
             if recognizer and recognizer.context:
-                self._enhance(text, result, nlp_artifacts, recognizer.context, context)
+                self._enhance(text, result, nlp_artifacts, recognizer.context, lowered)
         return raw_results
 
     def _enhance(

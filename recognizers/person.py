@@ -110,19 +110,24 @@ _DOT_NAME_AFTER_CUE = re.compile(f"[{_HAN_CHARS}]{{1,8}}(?:[{re.escape(_DOTS)}][
 
 # What follows a name and can never be its last character: the name ends before it. The empty group matches
 # where no Han character follows, at the end of the text too.
+_STOP_WORDS = [
+    *"""家庭 家中 家里 家住 家属 家人 家有 户籍 户口 年满 年龄 年近 今年 现年 现住 现居 身份证 身患 身体
+    患有 联系 电话 手机 签字 签名 盖章 领取 代领 申请 负责 审核 经办 填报 同住 同意 同志 先生 女士
+    老人 老汉 师傅 一家 一户 一人 一直 长期 常年 独自 单独 生前 去世 病故 死亡 享受 纳入 退出 夫妇
+    夫妻 父子 父女 母子 母女 子女 之子 之女 之妻 之夫 之父 之母 为其 为户 为本
+    生病 务农 务工 外出 就读 读书 上学 残疾 无劳动 住院 治疗 承诺 同户 等人 育有 名下 代为 抚养
+    赡养 照顾 带领""".split(),
+    *CUE_WORDS,
+]
 _STOP = re.compile(
     f"((?![{_HAN_CHARS}]))|"
-    + any_word(
-        """家庭 家中 家里 家住 家属 家人 家有 户籍 户口 年满 年龄 年近 今年 现年 现住 现居 身份证 身患 身体
-        患有 联系 电话 手机 签字 签名 盖章 领取 代领 申请 负责 审核 经办 填报 同住 同意 同志 先生 女士
-        老人 老汉 师傅 一家 一户 一人 一直 长期 常年 独自 单独 生前 去世 病故 死亡 享受 纳入 退出 夫妇
-        夫妻 父子 父女 母子 母女 子女 之子 之女 之妻 之夫 之父 之母 为其 为户 为本
-        生病 务农 务工 外出 就读 读书 上学 残疾 无劳动 住院 治疗 承诺 同户 等人 育有 名下 代为 抚养
-        赡养 照顾 带领""".split()
-        + list(CUE_WORDS)
-    )
+    + any_word(_STOP_WORDS)
     + "|[的因在系等于是患住现今已无被把对从自及户岁共携将也都曾经向到去说称男女属所每后均]"
 )
+_STOP_WORD_STARTS = frozenset(word[0] for word in _STOP_WORDS)
+# What _STOP makes of a character that starts no stop word (1: it ends a name, 0: not), once it has been seen:
+# it depends on that character alone, and names are read a few characters at a time.
+_STOP_BY_CHARACTER: dict[str, int] = {}
 # Characters that often follow a name (李四和王五, 张三为户主) but also end real names (王永和, 李有为).
 _SOFT_STOPS = frozenset("和为与家年同父母妻夫之")
 # Characters no given name has: what follows them is no name (户主的, 其子于2020年).
@@ -348,8 +353,14 @@ is_valid = is_plausible = is_plausible_name
 def _stop_length(text: str, pos: int) -> int:
     """How much of ``text`` at ``pos`` ends a name before it: 1 for the end of the text, a character that is
     no Han character or a single stop character, the word's length for a stop word (家庭, 户主), else 0."""
-    stop = _STOP.match(text, pos)
-    return (len(stop.group()) or 1) if stop else 0
+    character = text[pos : pos + 1]  # "" at the end of the text
+    length = _STOP_BY_CHARACTER.get(character)
+    if length is None:
+        stop = _STOP.match(text, pos)
+        length = (len(stop.group()) or 1) if stop else 0
+        if character not in _STOP_WORD_STARTS:
+            _STOP_BY_CHARACTER[character] = length
+    return length
 
 
 def _name_ends(text: str, given_start: int) -> list[int]:
