@@ -192,17 +192,19 @@ def _tokens(text: str, hmm: bool = True) -> list[_Token]:
     return tokens
 
 
-def _clause_tokens(text: str, skip: list[tuple[int, int]] = ()) -> list[_Token]:
-    """jieba's tokens of ``text``, clause by clause, leaving out clauses that hold a span of ``skip``; a
-    clause longer than any real one is read without the HMM, which needs seconds for a few thousand
-    characters that form no known word."""
-    tokens, skipped = [], [start for start, _ in skip]
+def _clause_tokens(text: str, skip: list[int] = ()) -> list[_Token]:
+    """jieba's tokens of ``text``, clause by clause, leaving out clauses where a span of ``skip`` (their
+    starts) starts; a clause longer than any real one is read without the HMM, which needs seconds for a few
+    thousand characters that form no known word."""
+    tokens = []
     for clause in _CLAUSE.finditer(text):
         clause_start, clause_end = clause.span()
-        if any(clause_start <= start < clause_end for start in skipped):
-            continue
-        hmm = len(clause.group()) <= _LONGEST_CLAUSE
-        tokens += [(clause.start() + s, clause.start() + e, w, t) for s, e, w, t in _tokens(clause.group(), hmm)]
+        for start in skip:
+            if clause_start <= start < clause_end:
+                break
+        else:
+            hmm = clause_end - clause_start <= _LONGEST_CLAUSE
+            tokens += [(clause_start + s, clause_start + e, w, t) for s, e, w, t in _tokens(clause.group(), hmm)]
     return tokens
 
 
@@ -390,8 +392,10 @@ def _jieba_agrees(text: str, start: int, end: int) -> bool:
     Only the word at the name's end counts, so only its block is segmented (jieba.posseg without the HMM cuts
     runs of Han characters and letters by the best route through its dictionary): a third of tagging all."""
     window, cut = text[start : start + 8], end - start
-    posseg = _jieba().posseg
-    block = next((m for m in posseg.re_han_internal.finditer(window) if m.start() < cut < m.end()), None)
+    blocks = _jieba().posseg.re_han_internal
+    block = blocks.match(window)  # where the name starts, as names do
+    if not (block and 0 < cut < block.end()):
+        block = next((m for m in blocks.finditer(window) if m.start() < cut < m.end()), None)
     if block is None:  # the end is where blocks meet, or among other characters, which are one token each
         return window[cut - 1 : cut + 1] != "\r\n"
     return _route_agrees(block.group(), cut - block.start())
@@ -565,7 +569,9 @@ def _tagged_names(text: str, found: list[NameSpan]) -> list[tuple[int, int]]:
     Clauses that already have a name after a cue word are not tagged again: jieba's HMM is by far the
     costliest step, and a clause rarely names a second person without a cue.
     """
-    tokens = _clause_tokens(text, skip=[(span.start, span.end) for span in found])
+    tokens = _clause_tokens(text, skip=[span.start for span in found])
+    if not tokens:
+        return []
     word_at = {start: word for start, _, word, _ in tokens}
     spans = []
     for start, _, word, tag in tokens:
