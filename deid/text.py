@@ -21,6 +21,7 @@ import regex
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
+from presidio_anonymizer.operators import Custom
 
 from deid.fingerprint import Fingerprinter
 from deid.operators import rule_operator
@@ -140,6 +141,15 @@ def _entities_of(matched: tuple[bool, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+class _CustomOperator(Custom):
+    """presidio-anonymizer's custom operator, printed shortly: presidio formats the operator into two debug
+    messages for every span it replaces, logged or not, and the default repr (module, class and address) is
+    the dear part of that."""
+
+    def __repr__(self) -> str:
+        return self.operator_name()
+
+
 class _Shifted(NamedTuple):
     """A finding moved to where its text starts in a batch: all of a result that presidio-anonymizer reads (it
     copies what it is given into results of its own)."""
@@ -200,6 +210,7 @@ class TextRedactor:
         self.rules = rules
         self.analyzer = analyzer or build_analyzer()
         self.anonymizer = AnonymizerEngine()
+        self.anonymizer.add_anonymizer(_CustomOperator)
         self.kept = {entity for entity, rule in rules.items() if rule.action == "keep"}
         self.operators = {
             entity: OperatorConfig("custom", {"lambda": rule_operator(entity, rule, fingerprint)})

@@ -141,8 +141,9 @@ class ZhAnalyzerEngine(AnalyzerEngine):
         recognizers: list[EntityRecognizer],
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
-        if any(_enhances_its_own(recognizer) for recognizer in recognizers):
-            return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+        for recognizer in recognizers:
+            if _enhances_its_own(recognizer):
+                return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
         return self.context_aware_enhancer.enhance_using_context(
             text=text, raw_results=raw_results, nlp_artifacts=nlp_artifacts, recognizers=recognizers, context=context
         )
