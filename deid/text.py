@@ -344,8 +344,8 @@ def _batches(texts: list[str]) -> Iterator[list[str]]:
 
 
 def _joiner(texts: list[str], also_absent: set[str]) -> str:
-    present = set("".join(texts)) | also_absent
-    return next(char for char in map(chr, _JOINERS) if char not in present)
+    joined = "".join(texts)
+    return next(char for char in map(chr, _JOINERS) if char not in also_absent and char not in joined)
 
 
 def _needs_by_entity(analyzer: AnalyzerEngine) -> dict[str, list[regex.Pattern | None]]:

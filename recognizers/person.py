@@ -90,6 +90,7 @@ CUE_WORDS = tuple(
 _ROSTER_WORDS = NON_NAMES | frozenset(CUE_WORDS)
 _CUE_AT = re.compile("(?=(" + any_word(CUE_WORDS) + "))")
 _AFTER_CUE = re.compile(r"(?:姓名|签字|签名|名字)?[\s:：]*(?:为|是|名叫|叫)?[\s:：]*")
+_AFTER_CUE_STARTS = frozenset("姓签名为是叫:：")  # and whitespace: what _AFTER_CUE can start with
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
@@ -530,7 +531,10 @@ def _cued_names(text: str) -> list[NameSpan]:
         # A cue inside a name already found is part of that name (户主任凤: 主任 is no cue here).
         if spans and cue.start(1) < spans[-1].end:
             continue
-        start = _AFTER_CUE.match(text, cue.end(1)).end()
+        start = cue.end(1)
+        following = text[start : start + 1]
+        if following in _AFTER_CUE_STARTS or following.isspace():  # mostly the name follows at once
+            start = _AFTER_CUE.match(text, start).end()
         found = _name_after_cue(text, start, dotted)
         while found:
             end, score = found
