@@ -213,6 +213,10 @@ def _is_han(text: str) -> bool:
     return _HAN_RUN.fullmatch(text) is not None
 
 
+# The surnames are Han characters: a name after a cue word that starts with one needs no test that it is.
+_HAN_SURNAMES = frozenset(filter(_is_han, SURNAMES | COMPOUND_SURNAMES))
+
+
 def compact(name: object) -> str:
     """The name without surrounding or inner whitespace, half-width, with every middle-dot variant as ``·``.
 
@@ -432,10 +436,11 @@ def _dictionary_word_across(block: str, cut: int) -> bool:
     return False
 
 
-def _is_name_at(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` reads as a name: no place, no everyday word, and not cut out of a word."""
+def _is_name_at(text: str, start: int, end: int, surname: str) -> bool:
+    """Whether ``text[start:end]``, ``surname`` and the Han characters after it, reads as a name: no place, no
+    everyday word, and not cut out of a word."""
     name = text[start:end]
-    surname, given = split_name(name)
+    given = name[len(surname) :]
     if surname in FUNCTION_WORD_SURNAMES and (
         not all(char in GIVEN_NAME_CHARS for char in given) or (len(given) > 1 and _is_common_word(given))
     ):
@@ -452,9 +457,10 @@ def _is_name_at(text: str, start: int, end: int) -> bool:
 
 
 def _han_name_end(text: str, start: int, surname: str) -> int | None:
-    ends = _name_ends(text, start + len(surname))
+    """Where the name that starts at ``start`` with ``surname`` (how split_name splits the text there) ends."""
+    ends = _name_ends(text, start + len(surname))  # each end past the surname, before any character not Han
     for end in ends:
-        if _is_name_at(text, start, end):
+        if _is_name_at(text, start, end, surname):
             return end
     # Right after a cue word a name that is also a word (其子黄海在读) is still a name when a stop closes it.
     return next((end for end in ends if _stop_length(text, end) and _is_cued_word_name(text[start:end])), None)
@@ -516,7 +522,7 @@ def _name_after_cue(text: str, start: int, dotted: bool = True) -> tuple[int, fl
     if dotted_end:
         return dotted_end, CUE_SCORE
     surname, _ = split_name(text[start : start + 4])
-    if surname and _is_han(surname):
+    if surname in _HAN_SURNAMES or (surname and _is_han(surname)):
         end = _han_name_end(text, start, surname)
         return (end, CUE_SCORE) if end else None
     end = _unknown_surname_name_end(text, start)
