@@ -220,7 +220,7 @@ class TextRedactor:
         # Operators write the characters of the span they replace, mask characters, pseudonyms and these values.
         self._replacement_chars = set("".join(rule.value for rule in rules.values()))
         self._needs = _needs_by_entity(self.analyzer)
-        self._plans: dict[tuple[str, ...], list[tuple[str, tuple[regex.Pattern, ...] | None]]] = {}
+        self._plans: dict[tuple[str, ...], tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]] = {}
 
     def find(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
         """Every identifier in ``text`` after conflict resolution, kept entities included."""
@@ -241,28 +241,26 @@ class TextRedactor:
         """``entities`` less those whose recognizers rule ``text`` out at a glance (seven digits are no ID), for
         the analyzer's cost grows with each entity asked for. All of them if none is left: the analyzer still
         sees every flagged cell."""
-        # Loops, not any() over a generator: a flagged number asks this for nine entities, and the generators
-        # would cost as much as the regexes.
+        plan, needs = self._plan(entities)
+        held = [need.search(text) is not None for need in needs]
+        # A loop, not any() over a generator: a flagged number asks this for nine entities.
         worth = []
-        for entity, needs in self._plan(entities):
-            if needs is None:
-                worth.append(entity)
-                continue
-            for need in needs:
-                if need.search(text):
+        for entity, held_by in plan:
+            for position in held_by:
+                if position is None or held[position]:
                     worth.append(entity)
                     break
         return worth or list(entities)
 
-    def _plan(self, entities: tuple[str, ...]) -> list[tuple[str, tuple[regex.Pattern, ...] | None]]:
-        """For each of ``entities``, what its recognizers need (any of it will do); None when one of them
-        may find something anywhere."""
+    def _plan(self, entities: tuple[str, ...]) -> tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]:
+        """For each of ``entities``, where in the list of what their recognizers need (each need once: several
+        recognizers may need the same) the need of each recognizer is; None for one that needs nothing."""
         plan = self._plans.get(entities)
         if plan is None:
-            needs = {entity: tuple(self._needs.get(entity, ())) for entity in entities}
-            plan = self._plans[entities] = [
-                (entity, None if None in needs[entity] else needs[entity]) for entity in entities
-            ]
+            needs = list(dict.fromkeys(need for entity in entities for need in self._needs.get(entity, ()) if need))
+            positions = {need: position for position, need in enumerate(needs)}
+            by_entity = [(entity, [positions.get(need) for need in self._needs.get(entity, ())]) for entity in entities]
+            plan = self._plans[entities] = by_entity, needs
         return plan
 
     def redact(self, text: str, context: list[str] | None = None) -> Redaction:

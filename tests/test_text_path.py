@@ -338,6 +338,28 @@ def test_find_asks_for_fewer_entities_and_finds_the_same(redactor: TextRedactor,
     assert narrowed == [_findings(redactor.find(text, ["备注"])) for text in texts]
 
 
+def _needs_nothing_or_is_held(recognizer: EntityRecognizer, text: str) -> bool:
+    needs = getattr(recognizer, "needs", None)
+    return needs is None or needs.search(text) is not None
+
+
+def _worth_asking_the_long_way(redactor: TextRedactor, entities: tuple[str, ...], text: str) -> list[str]:
+    recognizers = redactor.analyzer.registry.get_recognizers(LANGUAGE, all_fields=True)
+    worth = [
+        entity
+        for entity in entities
+        if any(entity in r.supported_entities and _needs_nothing_or_is_held(r, text) for r in recognizers)
+    ]
+    return worth or list(entities)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_IDENTIFIER_PIECES)
+def test_entities_worth_asking_for_as_each_recognizer_says(redactor: TextRedactor, text: str) -> None:
+    entities = tuple(entities_to_find(text))
+    assert redactor._worth_asking(entities, text) == _worth_asking_the_long_way(redactor, entities, text)
+
+
 def test_redact_series_redacts_each_distinct_text_once(redactor: TextRedactor, monkeypatch) -> None:
     cells = ["户主王秀英", "12345", None, "户主王秀英", 5, "", "因病致贫", "联系电话13812345678", "户主王*英", np.nan]
     values = pd.Series(cells * 3, index=[f"r{i}" for i in range(len(cells) * 3)], dtype=object)
