@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -98,24 +98,37 @@ _ASCII_SHORT_MATCH = re.compile("@")
 _SEPARATOR = "\x00"
 
 
-def flagged_positions(texts: list[object]) -> list[int]:
+def may_be_flagged(values: Sequence[object]) -> np.ndarray:
+    """The positions in ``values`` of the strings that :func:`is_flagged` may flag: those with a character that is
+    not ASCII, an @, or seven characters at least. Told for a whole column at once, from the code points of its
+    values joined; the rest is never flagged.
+
+    >>> may_be_flagged(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫']).tolist()
+    [3, 4, 5, 6]
+    """
+    try:
+        joined = _SEPARATOR.join(values)
+    except TypeError:  # not only strings: the others are never flagged, as "" is not
+        joined = _SEPARATOR.join([value if isinstance(value, str) else "" for value in values])
+    if joined.count(_SEPARATOR) != len(values) - 1:  # a value holds the separator (or there is none): all may
+        return np.array([position for position, value in enumerate(values) if isinstance(value, str)], dtype=np.intp)
+    # Code points, the separators' zeros included, and one more zero that ends the last value too.
+    characters = np.frombuffer((joined + _SEPARATOR).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.flatnonzero(characters == 0)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    # Values with a character that is not ASCII, or an @, may be flagged whatever their length.
+    candidates = (ends - starts >= ASCII_SHORTEST) | (np.maximum.reduceat(characters, starts) > 127)
+    candidates[np.searchsorted(ends, [match.start() for match in _ASCII_SHORT_MATCH.finditer(joined)])] = True
+    return np.flatnonzero(candidates)
+
+
+def flagged_positions(texts: Sequence[object]) -> list[int]:
     """The positions in ``texts`` of the strings that :func:`is_flagged` flags.
 
     >>> flagged_positions(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫'])
     [3, 4, 5]
     """
-    strings = [text if isinstance(text, str) else "" for text in texts]  # "" is never flagged
-    joined = _SEPARATOR.join(strings)
-    if joined.count(_SEPARATOR) != len(strings) - 1:  # a value holds the separator: each is tested
-        return [position for position, text in enumerate(strings) if is_flagged(text)]
-    # Code points, the separators' zeros included, and one more zero that ends the last value too.
-    characters = np.frombuffer((joined + _SEPARATOR).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ends = np.flatnonzero(characters == 0)
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    # Values with a character that is not ASCII, or an @, are tested whatever their length.
-    candidates = (ends - starts >= ASCII_SHORTEST) | (np.maximum.reduceat(characters, starts) > 127)
-    candidates[np.searchsorted(ends, [match.start() for match in _ASCII_SHORT_MATCH.finditer(joined)])] = True
-    return [position for position in np.flatnonzero(candidates).tolist() if is_flagged(strings[position])]
+    return [position for position in may_be_flagged(texts).tolist() if is_flagged(texts[position])]
 
 
 def entities_to_find(text: str) -> list[str]:
@@ -269,17 +282,22 @@ class TextRedactor:
 
     def redact_series(self, values: pd.Series, context: list[str] | None = None) -> dict[object, Redaction]:
         """Redactions for the cells of ``values`` that change, keyed by index in row order; each distinct text
-        tested and analysed once (a column of counts or amounts holds few)."""
-        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        tested and analysed once (a column of counts or amounts holds few, and none that may be flagged)."""
+        cells = values.to_numpy(dtype=object)
+        rows = may_be_flagged(cells)
+        if not len(rows):
+            return {}
+        codes, uniques = pd.factorize(cells[rows])
         distinct = uniques.tolist()
-        flagged = flagged_positions(distinct)
+        flagged = [position for position, text in enumerate(distinct) if is_flagged(text)]
         changed = {}
         for batch in _batches([distinct[position] for position in flagged]):
             changed.update(self._redact_batch(batch, context))
         if not changed:
             return {}
-        rows = np.flatnonzero(np.isin(codes, [position for position in flagged if distinct[position] in changed]))
-        return {index: changed[distinct[code]] for index, code in zip(values.index[rows], codes[rows].tolist())}
+        hits = np.isin(codes, [position for position in flagged if distinct[position] in changed])
+        rows, codes = rows[hits], codes[hits]
+        return {index: changed[distinct[code]] for index, code in zip(values.index[rows], codes.tolist())}
 
     def _redact_batch(self, texts: list[str], context: list[str] | None) -> dict[str, Redaction]:
         """The redactions of those of ``texts`` (distinct) that change, replaced by one anonymizer call."""

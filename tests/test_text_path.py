@@ -379,6 +379,15 @@ def test_redact_series_redacts_each_distinct_text_once(redactor: TextRedactor, m
     assert redactor.redact_series(values.iloc[:0], ["备注"]) == {}
 
 
+def test_redact_series_of_other_dtypes(redactor: TextRedactor) -> None:
+    assert redactor.redact_series(pd.Series([13812345678, 5, 7]), ["备注"]) == {}
+    texts = ["联系电话13812345678", "户主王秀英", "5", "联系电话13812345678"]
+    plain = redactor.redact_series(pd.Series(texts, dtype=object), ["备注"])
+    assert redactor.redact_series(pd.Series(texts, dtype="category"), ["备注"]) == plain
+    assert redactor.redact_series(pd.Series([*texts, None], dtype="string"), ["备注"]) == plain
+    assert sorted(plain) == [0, 1, 3]
+
+
 # --- batched anonymization ---------------------------------------------------------------------------------
 
 
