@@ -106,18 +106,22 @@ def may_be_flagged(values: Sequence[object]) -> np.ndarray:
     >>> may_be_flagged(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫']).tolist()
     [3, 4, 5, 6]
     """
+    texts = values.tolist() if isinstance(values, np.ndarray) else values  # a list joins faster
     try:
-        joined = _SEPARATOR.join(values)
+        joined = _SEPARATOR.join(texts)
     except TypeError:  # not only strings: the others are never flagged, as "" is not
-        joined = _SEPARATOR.join([value if isinstance(value, str) else "" for value in values])
-    if joined.count(_SEPARATOR) != len(values) - 1:  # a value holds the separator (or there is none): all may
-        return np.array([position for position, value in enumerate(values) if isinstance(value, str)], dtype=np.intp)
-    # Code points, the separators' zeros included, and one more zero that ends the last value too.
-    characters = np.frombuffer((joined + _SEPARATOR).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        joined = _SEPARATOR.join([text if isinstance(text, str) else "" for text in texts])
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a value holds the separator (or there is none): all may
+        return np.array([position for position, text in enumerate(texts) if isinstance(text, str)], dtype=np.intp)
+    # Code points (bytes, for ASCII), the separators' zeros included, and one more zero to end the last value.
+    all_ascii = joined.isascii()
+    encoded = (joined + _SEPARATOR).encode("ascii" if all_ascii else "utf-32-le", "surrogatepass")
+    characters = np.frombuffer(encoded, dtype=np.uint8 if all_ascii else np.uint32)
     ends = np.flatnonzero(characters == 0)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    # Values with a character that is not ASCII, or an @, may be flagged whatever their length.
-    candidates = (ends - starts >= ASCII_SHORTEST) | (np.maximum.reduceat(characters, starts) > 127)
+    candidates = ends - starts >= ASCII_SHORTEST
+    if not all_ascii:  # values with a character that is not ASCII may be flagged whatever their length
+        candidates |= np.maximum.reduceat(characters, starts) > 127
     candidates[np.searchsorted(ends, [match.start() for match in _ASCII_SHORT_MATCH.finditer(joined)])] = True
     return np.flatnonzero(candidates)
 
