@@ -89,10 +89,12 @@ def is_flagged(text: str) -> bool:
     return prefilter.search(text) is not None
 
 
-# What an ASCII text needs before an ASCII prefilter can match it: seven characters (seven digits, a letter and
-# six digits) or an @ (tests/test_text_path.py checks this against the prefilters). 序号, amounts and counts
-# are shorter: a column of them is ruled out by its lengths, not by a regex per value.
+# What an ASCII text needs before an ASCII prefilter can match it: seven characters, seven digits among them
+# or six and a letter; or an @ (tests/test_text_path.py checks this against the prefilters). 序号, amounts and
+# counts have too few: a column of them is ruled out by counting, not by a regex per value.
 ASCII_SHORTEST = 7
+ASCII_DIGITS = 7
+ASCII_DIGITS_BY_A_LETTER = 6
 _ASCII_SHORT_MATCH = re.compile("@")
 # Between the values of a column joined to be measured at once.
 _SEPARATOR = "\x00"
@@ -100,8 +102,8 @@ _SEPARATOR = "\x00"
 
 def may_be_flagged(values: Sequence[object]) -> np.ndarray:
     """The positions in ``values`` of the strings that :func:`is_flagged` may flag: those with a character that is
-    not ASCII, an @, or seven characters at least. Told for a whole column at once, from the code points of its
-    values joined; the rest is never flagged.
+    not ASCII, an @, or seven characters with seven digits (six and a letter). Told for a whole column at once,
+    from the code points of its values joined; the rest is never flagged.
 
     >>> may_be_flagged(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫']).tolist()
     [3, 4, 5, 6]
@@ -120,6 +122,11 @@ def may_be_flagged(values: Sequence[object]) -> np.ndarray:
     ends = np.flatnonzero(characters == 0)
     starts = np.concatenate(([0], ends[:-1] + 1))
     candidates = ends - starts >= ASCII_SHORTEST
+    if candidates.any():
+        digits = np.add.reduceat((characters >= ord("0")) & (characters <= ord("9")), starts, dtype=np.intp)
+        lower = characters | 0x20
+        lettered = np.logical_or.reduceat((lower >= ord("a")) & (lower <= ord("z")), starts)
+        candidates &= (digits >= ASCII_DIGITS) | ((digits >= ASCII_DIGITS_BY_A_LETTER) & lettered)
     if not all_ascii:  # values with a character that is not ASCII may be flagged whatever their length
         candidates |= np.maximum.reduceat(characters, starts) > 127
     candidates[np.searchsorted(ends, [match.start() for match in _ASCII_SHORT_MATCH.finditer(joined)])] = True

@@ -26,6 +26,8 @@ from deid import text as text_module
 from deid.fingerprint import Fingerprinter
 from deid.policy import Rule, load_pipeline
 from deid.text import (
+    ASCII_DIGITS,
+    ASCII_DIGITS_BY_A_LETTER,
     ASCII_SHORTEST,
     PREFILTER,
     PREFILTERS,
@@ -99,6 +101,20 @@ def test_short_ascii_text_needs_an_at_sign_for_a_prefilter_to_match() -> None:
     # The fewest characters each ASCII prefilter matches, as the regex parser counts them.
     shortest = {p.pattern.pattern: re._parser.parse(p.pattern.pattern).getwidth()[0] for p in PREFILTERS if p.in_ascii}
     assert {pattern for pattern, width in shortest.items() if width < ASCII_SHORTEST} == {"@"}
+
+
+_ASCII_PIECES = st.lists(
+    st.one_of(st.integers(0, 10**8).map(str), st.sampled_from(list("aZx -.@_/,+")), st.text(max_size=3)), max_size=8
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ASCII_PIECES.filter(str.isascii))
+def test_ascii_text_a_prefilter_matches_has_the_digits_it_needs(text: str) -> None:
+    digits = sum(char.isdigit() for char in text)
+    letter = any(char.isalpha() for char in text)
+    enough = len(text) >= ASCII_SHORTEST and (digits >= ASCII_DIGITS or (digits >= ASCII_DIGITS_BY_A_LETTER and letter))
+    assert enough or "@" in text or not is_flagged(text)
 
 
 _COLUMN_VALUES = st.lists(
