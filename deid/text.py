@@ -96,6 +96,9 @@ ASCII_SHORTEST = 7
 ASCII_DIGITS = 7
 ASCII_DIGITS_BY_A_LETTER = 6
 _ASCII_SHORT_MATCH = re.compile("@")
+# bytes.translate deletes these: what is left of an ASCII column is its digits (letters) and the zeros between.
+_BUT_DIGITS = bytes(code for code in range(128) if code and not chr(code).isdigit())
+_BUT_LETTERS = bytes(code for code in range(128) if code and not chr(code).isalpha())
 # Between the values of a column joined to be measured at once.
 _SEPARATOR = "\x00"
 
@@ -115,22 +118,27 @@ def may_be_flagged(values: Sequence[object]) -> np.ndarray:
         joined = _SEPARATOR.join([text if isinstance(text, str) else "" for text in texts])
     if joined.count(_SEPARATOR) != len(texts) - 1:  # a value holds the separator (or there is none): all may
         return np.array([position for position, text in enumerate(texts) if isinstance(text, str)], dtype=np.intp)
-    # Code points (bytes, for ASCII), the separators' zeros included, and one more zero to end the last value.
-    all_ascii = joined.isascii()
-    encoded = (joined + _SEPARATOR).encode("ascii" if all_ascii else "utf-32-le", "surrogatepass")
-    characters = np.frombuffer(encoded, dtype=np.uint8 if all_ascii else np.uint32)
-    ends = np.flatnonzero(characters == 0)
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    candidates = ends - starts >= ASCII_SHORTEST
-    if candidates.any():
-        digits = np.add.reduceat((characters >= ord("0")) & (characters <= ord("9")), starts, dtype=np.intp)
-        lower = characters | 0x20
-        lettered = np.logical_or.reduceat((lower >= ord("a")) & (lower <= ord("z")), starts)
-        candidates &= (digits >= ASCII_DIGITS) | ((digits >= ASCII_DIGITS_BY_A_LETTER) & lettered)
-    if not all_ascii:  # values with a character that is not ASCII may be flagged whatever their length
-        candidates |= np.maximum.reduceat(characters, starts) > 127
+    if joined.isascii():  # 序号, amounts, counts: bytes, and only their digits and letters counted
+        encoded = (joined + _SEPARATOR).encode("ascii")
+        ends, lengths = _value_ends_and_lengths(encoded)
+        candidates = lengths >= ASCII_SHORTEST
+        if candidates.any():
+            digits = _value_ends_and_lengths(encoded.translate(None, _BUT_DIGITS))[1]
+            letters = _value_ends_and_lengths(encoded.translate(None, _BUT_LETTERS))[1]
+            candidates &= (digits >= ASCII_DIGITS) | ((digits >= ASCII_DIGITS_BY_A_LETTER) & (letters > 0))
+    else:  # values with a character that is not ASCII may be flagged whatever their length
+        characters = np.frombuffer((joined + _SEPARATOR).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.flatnonzero(characters == 0)
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        candidates = (ends - starts >= ASCII_SHORTEST) | (np.maximum.reduceat(characters, starts) > 127)
     candidates[np.searchsorted(ends, [match.start() for match in _ASCII_SHORT_MATCH.finditer(joined)])] = True
     return np.flatnonzero(candidates)
+
+
+def _value_ends_and_lengths(encoded: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where each value of ``encoded`` (values joined by zero bytes, one ending the last) ends, and its length."""
+    ends = np.flatnonzero(np.frombuffer(encoded, dtype=np.uint8) == 0)
+    return ends, np.diff(ends, prepend=-1) - 1
 
 
 def flagged_positions(texts: Sequence[object]) -> list[int]:
