@@ -8,17 +8,20 @@ anything personal that wins is replaced with presidio-anonymizer using deid's ow
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import regex
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
-from presidio_anonymizer.entities import RecognizerResult as AnonymizerResult
+from presidio_anonymizer.operators import Custom
 
 from deid.fingerprint import Fingerprinter
 from deid.operators import rule_operator
@@ -86,6 +89,67 @@ def is_flagged(text: str) -> bool:
     return prefilter.search(text) is not None
 
 
+# What an ASCII text needs before an ASCII prefilter can match it: seven characters, seven digits among them
+# or six and a letter; or an @ (tests/test_text_path.py checks this against the prefilters). 序号, amounts and
+# counts have too few: a column of them is ruled out by counting, not by a regex per value.
+ASCII_SHORTEST = 7
+ASCII_DIGITS = 7
+ASCII_DIGITS_BY_A_LETTER = 6
+_ASCII_SHORT_MATCH = re.compile("@")
+# bytes.translate deletes these: what is left of an ASCII column is its digits (letters) and the zeros between.
+_BUT_DIGITS = bytes(code for code in range(128) if code and not chr(code).isdigit())
+_BUT_LETTERS = bytes(code for code in range(128) if code and not chr(code).isalpha())
+# Between the values of a column joined to be measured at once.
+_SEPARATOR = "\x00"
+
+
+def may_be_flagged(values: Sequence[object]) -> np.ndarray:
+    """The positions in ``values`` of the strings that :func:`is_flagged` may flag: those with a character that is
+    not ASCII, an @, or seven characters with seven digits (six and a letter). Told for a whole column at once,
+    from the code points of its values joined; the rest is never flagged.
+
+    >>> may_be_flagged(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫']).tolist()
+    [3, 4, 5, 6]
+    """
+    texts = values.tolist() if isinstance(values, np.ndarray) else values  # a list joins faster
+    try:
+        joined = _SEPARATOR.join(texts)
+    except TypeError:  # not only strings: the others are never flagged, as "" is not
+        joined = _SEPARATOR.join([text if isinstance(text, str) else "" for text in texts])
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a value holds the separator (or there is none): all may
+        return np.array([position for position, text in enumerate(texts) if isinstance(text, str)], dtype=np.intp)
+    if joined.isascii():  # 序号, amounts, counts: bytes, and only their digits and letters counted
+        encoded = (joined + _SEPARATOR).encode("ascii")
+        ends, lengths = _value_ends_and_lengths(encoded)
+        candidates = lengths >= ASCII_SHORTEST
+        if candidates.any():
+            digits = _value_ends_and_lengths(encoded.translate(None, _BUT_DIGITS))[1]
+            letters = _value_ends_and_lengths(encoded.translate(None, _BUT_LETTERS))[1]
+            candidates &= (digits >= ASCII_DIGITS) | ((digits >= ASCII_DIGITS_BY_A_LETTER) & (letters > 0))
+    else:  # values with a character that is not ASCII may be flagged whatever their length
+        characters = np.frombuffer((joined + _SEPARATOR).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.flatnonzero(characters == 0)
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        candidates = (ends - starts >= ASCII_SHORTEST) | (np.maximum.reduceat(characters, starts) > 127)
+    candidates[np.searchsorted(ends, [match.start() for match in _ASCII_SHORT_MATCH.finditer(joined)])] = True
+    return np.flatnonzero(candidates)
+
+
+def _value_ends_and_lengths(encoded: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where each value of ``encoded`` (values joined by zero bytes, one ending the last) ends, and its length."""
+    ends = np.flatnonzero(np.frombuffer(encoded, dtype=np.uint8) == 0)
+    return ends, np.diff(ends, prepend=-1) - 1
+
+
+def flagged_positions(texts: Sequence[object]) -> list[int]:
+    """The positions in ``texts`` of the strings that :func:`is_flagged` flags.
+
+    >>> flagged_positions(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫'])
+    [3, 4, 5]
+    """
+    return [position for position in may_be_flagged(texts).tolist() if is_flagged(texts[position])]
+
+
 def entities_to_find(text: str) -> list[str]:
     """The entities worth asking the analyzer for in ``text`` (none: the text cannot hold an identifier).
 
@@ -94,9 +158,38 @@ def entities_to_find(text: str) -> list[str]:
     >>> entities_to_find('户主张*丰因病致贫'), entities_to_find('户主张*丰，其子李明在读')
     ([], ['PERSON'])
     """
-    text = halfwidth(text)  # a no-op, and cheap, on text made half-width already
-    found = [entity for prefilter in PREFILTERS if prefilter.pattern.search(text) for entity in prefilter.entities]
-    return list(dict.fromkeys(found))
+    return list(_entities_in(halfwidth(text)))
+
+
+def _entities_in(text: str) -> tuple[str, ...]:
+    """:func:`entities_to_find` of half-width ``text``."""
+    return _entities_of(tuple([prefilter.pattern.search(text) is not None for prefilter in PREFILTERS]))
+
+
+@functools.cache
+def _entities_of(matched: tuple[bool, ...]) -> tuple[str, ...]:
+    """The entities of the prefilters that ``matched`` (one flag for each of :data:`PREFILTERS`), once each."""
+    found = [entity for prefilter, match in zip(PREFILTERS, matched) if match for entity in prefilter.entities]
+    return tuple(dict.fromkeys(found))
+
+
+class _CustomOperator(Custom):
+    """presidio-anonymizer's custom operator, printed shortly: presidio formats the operator into two debug
+    messages for every span it replaces, logged or not, and the default repr (module, class and address) is
+    the dear part of that."""
+
+    def __repr__(self) -> str:
+        return self.operator_name()
+
+
+class _Shifted(NamedTuple):
+    """A finding moved to where its text starts in a batch: all of a result that presidio-anonymizer reads (it
+    copies what it is given into results of its own)."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
 
 
 @dataclass(frozen=True)
@@ -123,6 +216,9 @@ def _resolve(results: list[RecognizerResult], kept: set[str]) -> list[Recognizer
     """Non-overlapping findings: higher score first, then the longer span, then kept entities on a tie."""
     if len(results) < 2:  # most cells hold one identifier: nothing to rank
         return results
+    in_order = sorted(results, key=lambda r: r.start)
+    if all(a.end <= b.start and a.start < b.start for a, b in itertools.pairwise(in_order)):
+        return in_order  # none overlaps another: each is chosen, whatever its rank
     ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.entity_type not in kept, r.start))
     chosen: list[RecognizerResult] = []
     for result in ranked:
@@ -146,6 +242,7 @@ class TextRedactor:
         self.rules = rules
         self.analyzer = analyzer or build_analyzer()
         self.anonymizer = AnonymizerEngine()
+        self.anonymizer.add_anonymizer(_CustomOperator)
         self.kept = {entity for entity, rule in rules.items() if rule.action == "keep"}
         self.operators = {
             entity: OperatorConfig("custom", {"lambda": rule_operator(entity, rule, fingerprint)})
@@ -155,11 +252,12 @@ class TextRedactor:
         # Operators write the characters of the span they replace, mask characters, pseudonyms and these values.
         self._replacement_chars = set("".join(rule.value for rule in rules.values()))
         self._needs = _needs_by_entity(self.analyzer)
+        self._plans: dict[tuple[str, ...], tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]] = {}
 
     def find(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
         """Every identifier in ``text`` after conflict resolution, kept entities included."""
         text = halfwidth(text)
-        entities = entities_to_find(text) if text else []
+        entities = _entities_in(text) if text else ()
         if not entities:
             return []
         results = self.analyzer.analyze(
@@ -171,35 +269,54 @@ class TextRedactor:
         )
         return _resolve([r for r in results if r.entity_type in self.rules], self.kept)
 
-    def _worth_asking(self, entities: list[str], text: str) -> list[str]:
+    def _worth_asking(self, entities: tuple[str, ...], text: str) -> list[str]:
         """``entities`` less those whose recognizers rule ``text`` out at a glance (seven digits are no ID), for
         the analyzer's cost grows with each entity asked for. All of them if none is left: the analyzer still
         sees every flagged cell."""
-        worth = [entity for entity in entities if self._may_hold(entity, text)]
-        return worth or entities
+        plan, needs = self._plan(entities)
+        held = [need.search(text) is not None for need in needs]
+        # A loop, not any() over a generator: a flagged number asks this for nine entities.
+        worth = []
+        for entity, held_by in plan:
+            for position in held_by:
+                if position is None or held[position]:
+                    worth.append(entity)
+                    break
+        return worth or list(entities)
 
-    def _may_hold(self, entity: str, text: str) -> bool:
-        # A loop, not any() over a generator, and no method call per recognizer: a flagged number asks this for
-        # nine entities, and the generator would cost as much as the regexes.
-        for needs in self._needs.get(entity, ()):  # noqa: SIM110
-            if needs is None or needs.search(text):
-                return True
-        return False
+    def _plan(self, entities: tuple[str, ...]) -> tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]:
+        """For each of ``entities``, where in the list of what their recognizers need (each need once: several
+        recognizers may need the same) the need of each recognizer is; None for one that needs nothing."""
+        plan = self._plans.get(entities)
+        if plan is None:
+            needs = list(dict.fromkeys(need for entity in entities for need in self._needs.get(entity, ()) if need))
+            positions = {need: position for position, need in enumerate(needs)}
+            by_entity = [(entity, [positions.get(need) for need in self._needs.get(entity, ())]) for entity in entities]
+            plan = self._plans[entities] = by_entity, needs
+        return plan
 
     def redact(self, text: str, context: list[str] | None = None) -> Redaction:
         """``text`` with every personal span replaced; unchanged text when nothing personal is in it."""
         return self._redact_batch([text], context).get(text, Redaction(text, ()))
 
     def redact_series(self, values: pd.Series, context: list[str] | None = None) -> dict[object, Redaction]:
-        """Redactions for the cells of ``values`` that change, keyed by index; each distinct text tested and
-        analysed once (a column of counts or amounts holds few)."""
-        flagged = [text for text in pd.unique(values) if isinstance(text, str) and is_flagged(text)]
+        """Redactions for the cells of ``values`` that change, keyed by index in row order; each distinct text
+        tested and analysed once (a column of counts or amounts holds few, and none that may be flagged)."""
+        cells = values.to_numpy(dtype=object)
+        rows = may_be_flagged(cells)
+        if not len(rows):
+            return {}
+        codes, uniques = pd.factorize(cells[rows])
+        distinct = uniques.tolist()
+        flagged = [position for position, text in enumerate(distinct) if is_flagged(text)]
         changed = {}
-        for batch in _batches(flagged):
+        for batch in _batches([distinct[position] for position in flagged]):
             changed.update(self._redact_batch(batch, context))
         if not changed:
             return {}
-        return {index: changed[text] for index, text in values[values.isin(list(changed))].items()}
+        hits = np.isin(codes, [position for position in flagged if distinct[position] in changed])
+        rows, codes = rows[hits], codes[hits]
+        return {index: changed[distinct[code]] for index, code in zip(values.index[rows], codes.tolist())}
 
     def _redact_batch(self, texts: list[str], context: list[str] | None) -> dict[str, Redaction]:
         """The redactions of those of ``texts`` (distinct) that change, replaced by one anonymizer call."""
@@ -220,7 +337,7 @@ class TextRedactor:
         joiner = _joiner(texts, self._replacement_chars)
         shifted, offset = [], 0
         for text in texts:
-            shifted += [AnonymizerResult(r.entity_type, r.start + offset, r.end + offset, r.score) for r in found[text]]
+            shifted += [_Shifted(r.entity_type, r.start + offset, r.end + offset, r.score) for r in found[text]]
             offset += len(text) + 1
         published = self._anonymize_text(joiner.join(texts), shifted).split(joiner)
         if len(published) == len(texts):
@@ -235,9 +352,17 @@ class TextRedactor:
 
     def _spans(self, results: list[RecognizerResult]) -> tuple[Span, ...]:
         return tuple(
-            Span(r.entity_type, r.start, r.end, round(r.score, 2), _detector(r), self.rules[r.entity_type].action)
-            for r in results
+            [
+                _span(r.entity_type, r.start, r.end, r.score, _detector(r), self.rules[r.entity_type].action)
+                for r in results
+            ]
         )
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _span(entity: str, start: int, end: int, score: float, detector: str, action: str) -> Span:
+    """A Span made once for each place and kind: notes name people in few places, and spans are frozen."""
+    return Span(entity, start, end, round(score, 2), detector, action)
 
 
 def _batches(texts: list[str]) -> Iterator[list[str]]:
@@ -254,8 +379,8 @@ def _batches(texts: list[str]) -> Iterator[list[str]]:
 
 
 def _joiner(texts: list[str], also_absent: set[str]) -> str:
-    present = set("".join(texts)) | also_absent
-    return next(char for char in map(chr, _JOINERS) if char not in present)
+    joined = "".join(texts)
+    return next(char for char in map(chr, _JOINERS) if char not in also_absent and char not in joined)
 
 
 def _needs_by_entity(analyzer: AnalyzerEngine) -> dict[str, list[regex.Pattern | None]]:

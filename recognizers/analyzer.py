@@ -16,7 +16,6 @@ import functools
 import importlib
 import inspect
 import logging
-from collections.abc import Callable
 
 import jieba
 import spacy
@@ -73,18 +72,18 @@ class ZhNlpEngine(SpacyNlpEngine):
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """The artifacts of ``text``; spaCy runs when they are first read, if ever."""
-        return LazyNlpArtifacts(functools.partial(super().process_text, text, language))
+        return LazyNlpArtifacts(self, text, language)
 
 
 class LazyNlpArtifacts(NlpArtifacts):
     """NlpArtifacts that run the NLP pipeline when an attribute is first read."""
 
-    def __init__(self, process: Callable[[], NlpArtifacts]) -> None:
-        self._process = process
+    def __init__(self, engine: SpacyNlpEngine, text: str, language: str) -> None:
+        self._engine, self._text, self._language = engine, text, language
 
     @functools.cached_property
     def _artifacts(self) -> NlpArtifacts:
-        return self._process()
+        return SpacyNlpEngine.process_text(self._engine, self._text, self._language)
 
     def __getattr__(self, name: str) -> object:
         # Reached only for what this object lacks (tokens, lemmas, keywords …): the processed artifacts have it.
@@ -94,6 +93,64 @@ class LazyNlpArtifacts(NlpArtifacts):
 
     def to_json(self) -> str:
         return self._artifacts.to_json()
+
+
+class CachingRegistry(RecognizerRegistry):
+    """A RecognizerRegistry that remembers which recognizers serve a request: the registry does not change
+    while cells are analysed, and choosing among the recognizers costs more than some of them take to run."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._served: dict[tuple, tuple[tuple[EntityRecognizer, ...], list[EntityRecognizer]]] = {}
+
+    def get_recognizers(
+        self,
+        language: str,
+        entities: list[str] | None = None,
+        all_fields: bool = False,
+        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+    ) -> list[EntityRecognizer]:
+        if ad_hoc_recognizers:
+            return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+        key = (language, tuple(entities) if entities is not None else None, all_fields)
+        registered = tuple(self.recognizers)
+        served = self._served.get(key)
+        if served is None or served[0] != registered:
+            recognizers = super().get_recognizers(language, entities, all_fields)
+            # A request for an entity no recognizer serves is answered anew, so that Presidio warns each time.
+            supported = {entity for recognizer in recognizers for entity in recognizer.supported_entities}
+            if all_fields or supported.issuperset(entities or ()):
+                self._served[key] = registered, recognizers
+            return list(recognizers)
+        return list(served[1])
+
+
+class ZhAnalyzerEngine(AnalyzerEngine):
+    """Presidio's AnalyzerEngine, less a regrouping of the results that changes nothing for deid's recognizers.
+
+    Before the context enhancer, Presidio hands each recognizer its own results (and the others') to enhance;
+    none of deid's recognizers does, and as each result carries the id of the recognizer that made it, in the
+    order the recognizers ran, the regrouped list is the list itself.
+    """
+
+    def _enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        for recognizer in recognizers:
+            if _enhances_its_own(recognizer):
+                return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+        return self.context_aware_enhancer.enhance_using_context(
+            text=text, raw_results=raw_results, nlp_artifacts=nlp_artifacts, recognizers=recognizers, context=context
+        )
+
+
+def _enhances_its_own(recognizer: EntityRecognizer) -> bool:
+    return type(recognizer).enhance_using_context is not EntityRecognizer.enhance_using_context
 
 
 class InPlaceContextEnhancer(LemmaContextAwareEnhancer):
@@ -114,18 +171,17 @@ class InPlaceContextEnhancer(LemmaContextAwareEnhancer):
     ) -> list[RecognizerResult]:
         if nlp_artifacts is None:
             return raw_results
-        recognizers_by_id = {recognizer.id: recognizer for recognizer in recognizers}
-        context = [word.lower() for word in context or []]
+        recognizers_by_id, lowered = None, []
         for result in raw_results:
             metadata = result.recognition_metadata or {}
+            if metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY) or result.score >= self.MAX_SCORE:
+                continue  # most results: a valid number, a name after a cue word
+            if recognizers_by_id is None:
+                recognizers_by_id = {recognizer.id: recognizer for recognizer in recognizers}
+                lowered = [word.lower() for word in context or []]
             recognizer = recognizers_by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
-            if (
-                recognizer
-                and recognizer.context
-                and not metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY)
-                and result.score < self.MAX_SCORE
-            ):
-                self._enhance(text, result, nlp_artifacts, recognizer.context, context)
+            if recognizer and recognizer.context:
+                self._enhance(text, result, nlp_artifacts, recognizer.context, lowered)
         return raw_results
 
     def _enhance(
@@ -168,10 +224,10 @@ def build_analyzer() -> AnalyzerEngine:
     """The process-wide zh AnalyzerEngine with all of deid's recognizers (built once, then cached)."""
     nlp_engine = ZhNlpEngine()
     nlp_engine.load()
-    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    registry = CachingRegistry(supported_languages=[LANGUAGE])
     for cls in recognizer_classes():
         registry.add_recognizer(cls())
-    return AnalyzerEngine(
+    return ZhAnalyzerEngine(
         nlp_engine=nlp_engine,
         registry=registry,
         supported_languages=[LANGUAGE],

@@ -179,7 +179,7 @@ class BankCardRecognizer(ZhPatternRecognizer):
         "银行卡", "卡号", "账号", "帐号", "账户", "帐户", "存折", "开户行", "开户银行", "银行账户", "社保卡",
         "社会保障卡", "一卡通", "一折通", "借记卡", "信用卡",
     ]  # fmt: skip
-    NEEDS = r"\d(?:[ -]?\d){15}"  # 16 digits at least
+    NEEDS = id_card.IdCardRecognizer.NEEDS  # 16 digits at least hold the ID's 15
 
     def analyze(
         self,

@@ -156,7 +156,7 @@ class DisabilityCertRecognizer(ZhPatternRecognizer):
     ]
     # jieba cuts 残疾人证号 into 残疾人/证号 and 残疾证号 into 残疾证/号; context words match within one token.
     CONTEXT = ["残疾人证", "残疾证号", "残疾人证号", "残疾证", "残疾人"]
-    NEEDS = r"\d(?:" + _SEP + r"\d){16}"  # the 17 digits before the ID's check character at least
+    NEEDS = id_card.IdCardRecognizer.NEEDS  # the 17 digits before the ID's check character hold the ID's 15
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # None keeps the pattern score: a cert with a typo is still a person's ID and disability.

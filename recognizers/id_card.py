@@ -232,7 +232,9 @@ class IdCardRecognizer(ZhPatternRecognizer):
     ]
     # jieba splits 公民身份号码 into 公民/身份/号码, and context words are matched within single tokens.
     CONTEXT = ["身份证", "身份证号", "身份证号码", "公民身份号码", "身份", "证件号", "证件号码", "身份号码", "证号"]
-    NEEDS = r"\d(?:" + _SEP + r"\d){14}"  # 15 digits at least
+    # 15 digits at least. The recognizers of longer numbers (残疾人证号, cards) need the same, so that one search,
+    # not three, rules them all out in a cell with a phone number.
+    NEEDS = r"\d(?:" + _SEP + r"\d){14}"
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # None keeps the pattern score: an ID with a typo'd checksum is still a person's ID.

@@ -15,6 +15,10 @@ import re
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
+_HALF_OF = {chr(code): chr(half) for code, half in _FULLWIDTH.items()}
+# Up to this many different full-width characters (the commas and colons of Chinese text) are replaced one
+# kind at a time, faster than translating every character of the text; more are translated.
+_FEW_KINDS = 4
 _HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _NUMBER_SEPARATORS = " \t\r\n-‐—–._·/"
 _SEPARATORS = dict.fromkeys(map(ord, _NUMBER_SEPARATORS))
@@ -27,9 +31,15 @@ def halfwidth(text: object) -> str:
         return ""
     text = str(text)
     # str.translate with a table costs a dictionary look-up per character; most text has nothing to change.
-    if text.isascii() or not _HAS_FULLWIDTH.search(text):
+    if text.isascii():
         return text
-    return text.translate(_FULLWIDTH)
+    found = _HAS_FULLWIDTH.search(text)
+    for _ in range(_FEW_KINDS):
+        if not found:
+            return text
+        text = text.replace(found.group(), _HALF_OF[found.group()])
+        found = _HAS_FULLWIDTH.search(text, found.start())
+    return text.translate(_FULLWIDTH) if found else text
 
 
 def digits_and_letters(text: object) -> str:

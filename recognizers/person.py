@@ -29,6 +29,7 @@ recognizers.exceptions.InvalidComponent: the value names a place or an organisat
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from importlib import resources
@@ -89,11 +90,13 @@ CUE_WORDS = tuple(
 _ROSTER_WORDS = NON_NAMES | frozenset(CUE_WORDS)
 _CUE_AT = re.compile("(?=(" + any_word(CUE_WORDS) + "))")
 _AFTER_CUE = re.compile(r"(?:姓名|签字|签名|名字)?[\s:：]*(?:为|是|名叫|叫)?[\s:：]*")
+_AFTER_CUE_STARTS = frozenset("姓签名为是叫:：")  # and whitespace: what _AFTER_CUE can start with
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
 _MASKED_NAME = re.compile(f"[{_HAN_CHARS}]{{1,2}}\\*+")
 _DOTS = "·•・‧∙.．"
+_DOT_SET = frozenset(_DOTS)
 _DOT_TRANSLATION = {ord(dot): "·" for dot in _DOTS}
 _WHITESPACE = re.compile(r"\s+")
 _CLAUSE = re.compile(r"[^\s，。；：！？、,;:!?]+")
@@ -101,24 +104,31 @@ _LONGEST_CLAUSE = 200
 _DOT_NAME = re.compile(f"[{_HAN_CHARS}]+(?:·[{_HAN_CHARS}]+)+")
 # In running text only the real middle dots join names: a full stop between two words ends a sentence.
 # Matches start where a run of Han characters starts, so that a long run without a dot is read once.
-_DOT_NAME_IN_TEXT = re.compile(f"(?<![{_HAN_CHARS}])[{_HAN_CHARS}]+(?:[·•・‧∙][{_HAN_CHARS}]+)+")
+_TEXT_DOTS = "·•・‧∙"
+_TEXT_DOT_SET = frozenset(_TEXT_DOTS)
+_DOT_NAME_IN_TEXT = re.compile(f"(?<![{_HAN_CHARS}])[{_HAN_CHARS}]+(?:[{_TEXT_DOTS}][{_HAN_CHARS}]+)+")
 _DOT_NAME_AFTER_CUE = re.compile(f"[{_HAN_CHARS}]{{1,8}}(?:[{re.escape(_DOTS)}][{_HAN_CHARS}]{{1,8}})+")
 
 # What follows a name and can never be its last character: the name ends before it. The empty group matches
 # where no Han character follows, at the end of the text too.
+_STOP_WORDS = [
+    *"""家庭 家中 家里 家住 家属 家人 家有 户籍 户口 年满 年龄 年近 今年 现年 现住 现居 身份证 身患 身体
+    患有 联系 电话 手机 签字 签名 盖章 领取 代领 申请 负责 审核 经办 填报 同住 同意 同志 先生 女士
+    老人 老汉 师傅 一家 一户 一人 一直 长期 常年 独自 单独 生前 去世 病故 死亡 享受 纳入 退出 夫妇
+    夫妻 父子 父女 母子 母女 子女 之子 之女 之妻 之夫 之父 之母 为其 为户 为本
+    生病 务农 务工 外出 就读 读书 上学 残疾 无劳动 住院 治疗 承诺 同户 等人 育有 名下 代为 抚养
+    赡养 照顾 带领""".split(),
+    *CUE_WORDS,
+]
 _STOP = re.compile(
     f"((?![{_HAN_CHARS}]))|"
-    + any_word(
-        """家庭 家中 家里 家住 家属 家人 家有 户籍 户口 年满 年龄 年近 今年 现年 现住 现居 身份证 身患 身体
-        患有 联系 电话 手机 签字 签名 盖章 领取 代领 申请 负责 审核 经办 填报 同住 同意 同志 先生 女士
-        老人 老汉 师傅 一家 一户 一人 一直 长期 常年 独自 单独 生前 去世 病故 死亡 享受 纳入 退出 夫妇
-        夫妻 父子 父女 母子 母女 子女 之子 之女 之妻 之夫 之父 之母 为其 为户 为本
-        生病 务农 务工 外出 就读 读书 上学 残疾 无劳动 住院 治疗 承诺 同户 等人 育有 名下 代为 抚养
-        赡养 照顾 带领""".split()
-        + list(CUE_WORDS)
-    )
+    + any_word(_STOP_WORDS)
     + "|[的因在系等于是患住现今已无被把对从自及户岁共携将也都曾经向到去说称男女属所每后均]"
 )
+_STOP_WORD_STARTS = frozenset(word[0] for word in _STOP_WORDS)
+# What _STOP makes of a character that starts no stop word (1: it ends a name, 0: not), once it has been seen:
+# it depends on that character alone, and names are read a few characters at a time.
+_STOP_BY_CHARACTER: dict[str, int] = {}
 # Characters that often follow a name (李四和王五, 张三为户主) but also end real names (王永和, 李有为).
 _SOFT_STOPS = frozenset("和为与家年同父母妻夫之")
 # Characters no given name has: what follows them is no name (户主的, 其子于2020年).
@@ -183,21 +193,28 @@ def _tokens(text: str, hmm: bool = True) -> list[_Token]:
     return tokens
 
 
-def _clause_tokens(text: str, skip: list[tuple[int, int]] = ()) -> list[_Token]:
-    """jieba's tokens of ``text``, clause by clause, leaving out clauses that hold a span of ``skip``; a
-    clause longer than any real one is read without the HMM, which needs seconds for a few thousand
-    characters that form no known word."""
+def _clause_tokens(text: str, skip: list[int] = ()) -> list[_Token]:
+    """jieba's tokens of ``text``, clause by clause, leaving out clauses where a span of ``skip`` (their
+    starts) starts; a clause longer than any real one is read without the HMM, which needs seconds for a few
+    thousand characters that form no known word."""
     tokens = []
     for clause in _CLAUSE.finditer(text):
-        if any(clause.start() <= start < clause.end() for start, _ in skip):
-            continue
-        hmm = len(clause.group()) <= _LONGEST_CLAUSE
-        tokens += [(clause.start() + s, clause.start() + e, w, t) for s, e, w, t in _tokens(clause.group(), hmm)]
+        clause_start, clause_end = clause.span()
+        for start in skip:
+            if clause_start <= start < clause_end:
+                break
+        else:
+            hmm = clause_end - clause_start <= _LONGEST_CLAUSE
+            tokens += [(clause_start + s, clause_start + e, w, t) for s, e, w, t in _tokens(clause.group(), hmm)]
     return tokens
 
 
 def _is_han(text: str) -> bool:
     return _HAN_RUN.fullmatch(text) is not None
+
+
+# The surnames are Han characters: a name after a cue word that starts with one needs no test that it is.
+_HAN_SURNAMES = frozenset(filter(_is_han, SURNAMES | COMPOUND_SURNAMES))
 
 
 def compact(name: object) -> str:
@@ -342,8 +359,14 @@ is_valid = is_plausible = is_plausible_name
 def _stop_length(text: str, pos: int) -> int:
     """How much of ``text`` at ``pos`` ends a name before it: 1 for the end of the text, a character that is
     no Han character or a single stop character, the word's length for a stop word (家庭, 户主), else 0."""
-    stop = _STOP.match(text, pos)
-    return (len(stop.group()) or 1) if stop else 0
+    character = text[pos : pos + 1]  # "" at the end of the text
+    length = _STOP_BY_CHARACTER.get(character)
+    if length is None:
+        stop = _STOP.match(text, pos)
+        length = (len(stop.group()) or 1) if stop else 0
+        if character not in _STOP_WORD_STARTS:
+            _STOP_BY_CHARACTER[character] = length
+    return length
 
 
 def _name_ends(text: str, given_start: int) -> list[int]:
@@ -368,15 +391,55 @@ def _name_ends(text: str, given_start: int) -> list[int]:
 
 def _jieba_agrees(text: str, start: int, end: int) -> bool:
     """Whether no word jieba sees from ``start`` on runs across the name's end (向民|政部门), unless jieba reads
-    it as a name. Dictionary words only: jieba's guesses about unknown words would glue names to verbs."""
-    tokens = _tokens(text[start : start + 8], hmm=False)
-    return all(not word_start < end - start < word_end or tag in _NAME_TAGS for word_start, word_end, _, tag in tokens)
+    it as a name. Dictionary words only: jieba's guesses about unknown words would glue names to verbs.
+
+    Only the word at the name's end counts, so only its block is segmented (jieba.posseg without the HMM cuts
+    runs of Han characters and letters by the best route through its dictionary): a third of tagging all."""
+    window, cut = text[start : start + 8], end - start
+    blocks = _jieba().posseg.re_han_internal
+    block = blocks.match(window)  # where the name starts, as names do
+    if not (block and 0 < cut < block.end()):
+        block = next((m for m in blocks.finditer(window) if m.start() < cut < m.end()), None)
+    if block is None:  # the end is where blocks meet, or among other characters, which are one token each
+        return window[cut - 1 : cut + 1] != "\r\n"
+    return _route_agrees(block.group(), cut - block.start())
 
 
-def _is_name_at(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` reads as a name: no place, no everyday word, and not cut out of a word."""
+def _route_agrees(block: str, cut: int) -> bool:
+    """Whether jieba.posseg, cutting ``block`` without the HMM, sees no word across ``cut`` but a name's."""
+    single_letter = _jieba().posseg.re_eng1
+    letters_meet = single_letter.match(block[cut - 1]) and single_letter.match(block[cut])
+    if not letters_meet and not _dictionary_word_across(block, cut):
+        return True  # every route through the dictionary has a word end at the cut (the usual name)
+    tokenizer = jieba.dt
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(block, tokenizer.get_DAG(block), route)
+    word_start = word_end = 0
+    while word_end < cut:
+        word_start, word_end = word_end, route[word_end][1] + 1
+    if word_end > cut:
+        return _jieba().tags.get(block[word_start:word_end], "x") in _NAME_TAGS
+    # A word ends at the cut; but single letters and digits in a row make one word, tagged eng.
+    return not (letters_meet and word_start == cut - 1 and route[cut][1] == cut)
+
+
+def _dictionary_word_across(block: str, cut: int) -> bool:
+    """Whether a word of jieba's dictionary (as its DAG has them) starts before ``cut`` and ends after it."""
+    frequencies = _jieba().frequencies  # every prefix of a word is a key, with 0 unless it is a word too
+    for start in range(cut):
+        end = start + 1
+        while end <= len(block) and (frequency := frequencies.get(block[start:end])) is not None:
+            if frequency and end > cut:
+                return True
+            end += 1
+    return False
+
+
+def _is_name_at(text: str, start: int, end: int, surname: str) -> bool:
+    """Whether ``text[start:end]``, ``surname`` and the Han characters after it, reads as a name: no place, no
+    everyday word, and not cut out of a word."""
     name = text[start:end]
-    surname, given = split_name(name)
+    given = name[len(surname) :]
     if surname in FUNCTION_WORD_SURNAMES and (
         not all(char in GIVEN_NAME_CHARS for char in given) or (len(given) > 1 and _is_common_word(given))
     ):
@@ -393,12 +456,13 @@ def _is_name_at(text: str, start: int, end: int) -> bool:
 
 
 def _han_name_end(text: str, start: int, surname: str) -> int | None:
-    ends = _name_ends(text, start + len(surname))
-    found = next((end for end in ends if _is_name_at(text, start, end)), None)
-    if found is None:
-        # Right after a cue word a name that is also a word (其子黄海在读) is still a name when a stop closes it.
-        found = next((end for end in ends if _stop_length(text, end) and _is_cued_word_name(text[start:end])), None)
-    return found
+    """Where the name that starts at ``start`` with ``surname`` (how split_name splits the text there) ends."""
+    ends = _name_ends(text, start + len(surname))  # each end past the surname, before any character not Han
+    for end in ends:
+        if _is_name_at(text, start, end, surname):
+            return end
+    # Right after a cue word a name that is also a word (其子黄海在读) is still a name when a stop closes it.
+    return next((end for end in ends if _stop_length(text, end) and _is_cued_word_name(text[start:end])), None)
 
 
 def _is_cued_word_name(name: str) -> bool:
@@ -450,13 +514,14 @@ def _unknown_surname_name_end(text: str, start: int) -> int | None:
     return end
 
 
-def _name_after_cue(text: str, start: int) -> tuple[int, float] | None:
-    """(end, score) of the name that starts at ``start`` right after a cue word, or None if there is none."""
-    dotted_end = _dotted_name_end(text, start)
+def _name_after_cue(text: str, start: int, dotted: bool = True) -> tuple[int, float] | None:
+    """(end, score) of the name that starts at ``start`` right after a cue word, or None if there is none;
+    ``dotted=False`` says that ``text`` has no dot, so no dot-joined name."""
+    dotted_end = dotted and _dotted_name_end(text, start)
     if dotted_end:
         return dotted_end, CUE_SCORE
     surname, _ = split_name(text[start : start + 4])
-    if surname and _is_han(surname):
+    if surname in _HAN_SURNAMES or (surname and _is_han(surname)):
         end = _han_name_end(text, start, surname)
         return (end, CUE_SCORE) if end else None
     end = _unknown_surname_name_end(text, start)
@@ -466,19 +531,23 @@ def _name_after_cue(text: str, start: int) -> tuple[int, float] | None:
 def _cued_names(text: str) -> list[NameSpan]:
     """Names right after a cue word (户主张三丰), and the names listed after them (家属张三、李四)."""
     spans: list[NameSpan] = []
+    dotted = not _DOT_SET.isdisjoint(text)
     for cue in _CUE_AT.finditer(text):
         # A cue inside a name already found is part of that name (户主任凤: 主任 is no cue here).
         if spans and cue.start(1) < spans[-1].end:
             continue
-        start = _AFTER_CUE.match(text, cue.end(1)).end()
-        found = _name_after_cue(text, start)
+        start = cue.end(1)
+        following = text[start : start + 1]
+        if following in _AFTER_CUE_STARTS or following.isspace():  # mostly the name follows at once
+            start = _AFTER_CUE.match(text, start).end()
+        found = _name_after_cue(text, start, dotted)
         while found:
             end, score = found
             spans.append(NameSpan(start, end, score, "cue word"))
             if end >= len(text) or text[end] not in "、和及与":
                 break
             start = end + 1
-            found = _name_after_cue(text, start)
+            found = _name_after_cue(text, start, dotted)
     return spans
 
 
@@ -509,7 +578,9 @@ def _tagged_names(text: str, found: list[NameSpan]) -> list[tuple[int, int]]:
     Clauses that already have a name after a cue word are not tagged again: jieba's HMM is by far the
     costliest step, and a clause rarely names a second person without a cue.
     """
-    tokens = _clause_tokens(text, skip=[(span.start, span.end) for span in found])
+    tokens = _clause_tokens(text, skip=[span.start for span in found])
+    if not tokens:
+        return []
     word_at = {start: word for start, _, word, _ in tokens}
     spans = []
     for start, _, word, tag in tokens:
@@ -522,8 +593,10 @@ def _tagged_names(text: str, found: list[NameSpan]) -> list[tuple[int, int]]:
 def _dotted_names(text: str) -> list[tuple[int, int]]:
     """Middle-dot names (买买提·艾力) in running text, the first part cut to the jieba word before the dot."""
     spans = []
+    if _TEXT_DOT_SET.isdisjoint(text):
+        return spans
     for match in _DOT_NAME_IN_TEXT.finditer(text):
-        first_dot = min(pos for pos in (text.find(dot, match.start(), match.end()) for dot in "·•・‧∙") if pos >= 0)
+        first_dot = min(pos for pos in (text.find(dot, match.start(), match.end()) for dot in _TEXT_DOTS) if pos >= 0)
         before_dot = max(match.start(), first_dot - 8)
         start = _tokens(text[before_dot:first_dot])[-1][0] + before_dot
         end = _dotted_name_end(text, start)
@@ -534,6 +607,9 @@ def _dotted_names(text: str) -> list[tuple[int, int]]:
 
 def _without_overlaps(spans: list[NameSpan]) -> list[NameSpan]:
     """The best-scored, then longest, of overlapping spans, in text order."""
+    in_order = sorted(spans)
+    if all(a.end <= b.start for a, b in itertools.pairwise(in_order)):
+        return in_order  # no character in two spans: all are kept
     kept, taken = [], set()
     for span in sorted(spans, key=lambda span: (-span.score, span.start - span.end, span.start)):
         if taken.isdisjoint(range(span.start, span.end)):
@@ -558,7 +634,9 @@ def find_names(text: object) -> list[NameSpan]:
     spans += [NameSpan(start, end, TAGGED_SCORE, "middle dot") for start, end in _dotted_names(text)]
     if not SURNAMES.isdisjoint(text):
         # A name deid already masked (张*丰) is as good as a found one: its clause needs no tagging.
-        masked = [NameSpan(m.start(), m.end(), 0.0, "masked") for m in _MASKED_NAME.finditer(text)]
+        masked = (
+            [NameSpan(m.start(), m.end(), 0.0, "masked") for m in _MASKED_NAME.finditer(text)] if "*" in text else []
+        )
         tagged = _tagged_names(text, spans + masked)
         spans += [NameSpan(start, end, TAGGED_SCORE, "jieba person tag") for start, end in tagged]
     return _without_overlaps(spans)
@@ -591,18 +669,12 @@ class PersonRecognizer(EntityRecognizer):
         return [self._result(span) for span in find_names(text)]
 
     def _result(self, span: NameSpan) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=self.supported_entities[0],
-            start=span.start,
-            end=span.end,
-            score=span.score,
-            analysis_explanation=AnalysisExplanation(
-                recognizer=self.name, original_score=span.score, textual_explanation=f"Detected by {span.detector}"
-            ),
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                # The cue word already is the context: Presidio must not raise the score again.
-                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: span.detector == "cue word",
-            },
-        )
+        start, end, score, detector = span
+        explanation = AnalysisExplanation(self.name, score, textual_explanation="Detected by " + detector)
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            # The cue word already is the context: Presidio must not raise the score again.
+            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: detector == "cue word",
+        }
+        return RecognizerResult(self.supported_entities[0], start, end, score, explanation, metadata)

@@ -71,7 +71,10 @@ def compact(number: object) -> str:
     >>> compact(None)
     ''
     """
-    text = _EXTENSION_WORDS.sub(EXTENSION_MARK, halfwidth(number))
+    text = halfwidth(number)
+    if _is_ascii_digits(text):  # the usual number, as found in text: no separator or extension to take out
+        return _national(text)
+    text = _EXTENSION_WORDS.sub(EXTENSION_MARK, text)
     text = "".join(ch for ch in text if ch not in _SEPARATORS)
     main, mark, extension = text.partition(EXTENSION_MARK)
     return _national(main) + mark + extension
@@ -270,7 +273,8 @@ class PublicPhoneRecognizer(ZhPatternRecognizer):
         Pattern("CN_PUBLIC_PHONE (service number by a call word)", _SHORT_CALLED, 0.8),
     ]
     CONTEXT = ["监督电话", "举报电话", "投诉电话", "服务热线", "热线", "监督", "举报", "投诉"]
-    NEEDS = _any(_PUBLIC_LABEL, _TOLL_FREE, _SERVICE_NUMBER)
+    # A short service number stands alone (the digits of a mobile number often hold a 120 or a 95xxx).
+    NEEDS = _any(_PUBLIC_LABEL, _TOLL_FREE, "(?<![0-9])" + _SHORT_SERVICE + "(?![0-9])")
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return True if is_service_number(pattern_text) or is_valid(pattern_text) else None

@@ -497,3 +497,90 @@ def test_recognizer_answers_only_for_its_entity(recognizer: PersonRecognizer) ->
 def test_recognizer_reads_full_width_text(recognizer: PersonRecognizer) -> None:
     text = "制表人：李四　联系电话：１３８１２３４５６７８"
     assert found_names(recognizer, text) == ["李四"]
+
+
+# --- the shortcuts of name finding -----------------------------------------------------------------------------
+# Each equals the long way it replaces: jieba.posseg tagging the window, the _STOP regex at every position, the
+# overlap sweep, the regex after a cue word.
+
+_WINDOW_PIECES = st.one_of(
+    st.sampled_from(sorted(COMMON_SURNAMES[:40] + GIVEN_NAME_CHARACTERS[:40])),
+    st.sampled_from(["向民政部门", "年老体弱", "在读", "中华人民共和国", "白天", "黄海", "其子", "户主", "因病致贫"]),
+    st.sampled_from(["a", "b1", "2", "x9y", " ", "\r\n", "\n", "，", ",", ".", "#", "_", "&", "+", "·"]),
+)
+
+
+def _posseg_agrees(text: str, start: int, end: int) -> bool:
+    """The long way: tag the window with jieba.posseg (no HMM) and look for a word across the name's end."""
+    tokens = person._tokens(text[start : start + 8], hmm=False)
+    return all(not s < end - start < e or tag in person._NAME_TAGS for s, e, _, tag in tokens)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WINDOW_PIECES, min_size=1, max_size=6).map("".join), st.data())
+def test_jieba_word_at_a_names_end_is_the_word_posseg_sees(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    for end in range(start, min(len(text), start + 9) + 1):
+        assert person._jieba_agrees(text, start, end) == _posseg_agrees(text, start, end), (text, start, end)
+
+
+def test_jieba_word_at_a_names_end_in_notes() -> None:
+    for text in [t.format(name) for t in CUE_TEMPLATES for name in ("张三丰", "王小明", "向民", "黄海", "李四")]:
+        for start in range(len(text)):
+            for end in range(start, min(len(text), start + 9) + 1):
+                assert person._jieba_agrees(text, start, end) == _posseg_agrees(text, start, end), (text, start)
+
+
+def _stop_by_regex(text: str, pos: int) -> int:
+    stop = person._STOP.match(text, pos)
+    return (len(stop.group()) or 1) if stop else 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WINDOW_PIECES, min_size=0, max_size=6).map("".join))
+def test_remembered_stops_are_the_regexs(text: str) -> None:
+    for pos in range(len(text) + 2):
+        assert person._stop_length(text, pos) == _stop_by_regex(text, pos), (text, pos)
+        assert person._stop_length(text, pos) == _stop_by_regex(text, pos)  # remembered now, if it can be
+
+
+def _overlap_sweep(spans: list[person.NameSpan]) -> list[person.NameSpan]:
+    kept, taken = [], set()
+    for span in sorted(spans, key=lambda span: (-span.score, span.start - span.end, span.start)):
+        if taken.isdisjoint(range(span.start, span.end)):
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(kept)
+
+
+_SPANS = st.lists(
+    st.builds(
+        lambda start, length, score: person.NameSpan(start, start + length, score, "cue word"),
+        st.integers(0, 12),
+        st.integers(0, 4),
+        st.sampled_from([0.0, 0.5, 0.6, 0.85]),
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SPANS)
+def test_spans_without_overlaps_as_the_sweep_keeps_them(spans: list[person.NameSpan]) -> None:
+    assert person._without_overlaps(spans) == _overlap_sweep(spans)
+
+
+def test_after_cue_starts_hold_every_first_character_of_the_regex() -> None:
+    for char in map(chr, range(0x10000)):
+        if person._AFTER_CUE.match(char + "张").end():
+            assert char in person._AFTER_CUE_STARTS or char.isspace(), repr(char)
+    assert all(re.fullmatch(r"\s", char) for char in map(chr, range(0x10000)) if char.isspace())
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("户主 张三丰因病致贫", "张三丰"), ("户主：\u3000张三丰", "张三丰"), ("申请人姓名:王小明", "王小明"),
+     ("其子名叫李四", "李四"), ("户主为张三", "张三"), ("户主张三", "张三")],
+)  # fmt: skip
+def test_names_after_cue_words_and_what_may_stand_between(recognizer: PersonRecognizer, text: str, name: str) -> None:
+    assert found_names(recognizer, text) == [name]

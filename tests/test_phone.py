@@ -488,3 +488,11 @@ def test_generated_mobiles_are_valid_found_and_masked(
     assert phone.validate(written) == number
     assert phone.mask(written) == number[:3] + "****" + number[7:]
     assert findings(recognizer, f"{before}{written}。") == [(written, 1.0)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("0123456789"), min_size=2, max_size=16))
+def test_compact_digits_as_the_long_way_has_them(digits: str) -> None:
+    # A separator inside the number sends it the long way, which takes it out again.
+    assert phone.compact(digits) == phone.compact(f"{digits[:1]} {digits[1:]}")
+    assert phone.mask(digits) == phone.mask(f"{digits[:1]}-{digits[1:]}")
