@@ -101,12 +101,16 @@ def _row_texts(rows: np.ndarray, order: np.ndarray, head: str) -> tuple[np.ndarr
     each written once per distinct row (``order`` sorts the rows)."""
     ordered = rows[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    distinct = [str(row) if row != NO_ROW else "" for row in ordered[starts].tolist()]
+    distinct = ordered[starts]
+    texts = list(map(str, distinct.tolist()))
+    heads = list(map(head.__add__, texts))
+    if distinct[0] == NO_ROW:  # the smallest row, first if any
+        texts[0], heads[0] = "", head + "null"
     repeats = np.diff(np.r_[starts, len(rows)])
     numbers = np.empty(len(rows), dtype=object)
-    numbers[order] = np.repeat(object_array(distinct), repeats)
+    numbers[order] = np.repeat(object_array(texts), repeats)
     headed = np.empty(len(rows), dtype=object)
-    headed[order] = np.repeat(object_array([head + (number or "null") for number in distinct]), repeats)
+    headed[order] = np.repeat(object_array(heads), repeats)
     return numbers, headed
 
 
