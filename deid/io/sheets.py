@@ -77,7 +77,7 @@ def is_filled(values: pd.Series) -> pd.Series:
     [False, False, True]
     """
     # Two loops in C over the texts: pandas' .str.strip() != "" takes several times as long, on every column
-    # of every block. Anything but text (None from some readers) takes the Python loop.
+    # of every block. A column holding anything but text (None) takes the plain loop.
     cells = values.to_numpy(dtype=object)
     try:
         filled = cells.astype(bool) & ~np.fromiter(map(str.isspace, cells), dtype=bool, count=len(cells))
