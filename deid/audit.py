@@ -52,11 +52,12 @@ def audit_lines(records: Records, file: str, sheet: str | None) -> bytes:
         return b""
     # One template per group holds the fields its records share; per record only the row, the fingerprint
     # and the published value go between its cuts. The pieces of every record are laid out in one array and
-    # joined in log order, a few thousand records at a time (what a join makes stays in the processor's cache
-    # to be encoded): json.dumps or a %-format per record take several times as long, on millions of records.
+    # joined in log order, a few thousand records at a time: json.dumps or a %-format per record take several
+    # times as long, on millions of records. Every piece is written bytewise (its UTF-8 bytes as characters
+    # U+0000-U+00FF), so that a join copies one byte per character and its latin-1 encoding is those bytes.
     order = records.order()
     rows = np.concatenate([group.rows for group in groups])
-    head = f'{{"file":{_json(file)},"sheet":{_json(sheet)},"row":'
+    head = _bytewise(f'{{"file":{_json(file)},"sheet":{_json(sheet)},"row":')
     numbers, headed = _row_texts(rows, order, head)
     pieces = np.empty((len(rows), _PIECES), dtype=object)
     pieces[:, 0] = headed
@@ -66,7 +67,7 @@ def audit_lines(records: Records, file: str, sheet: str | None) -> bytes:
         _lay_out(group, numbers[start:end], pieces[start:end])
         start = end
     return b"".join(
-        "".join(pieces[order[first : first + _JOINED]].ravel().tolist()).encode("utf-8")
+        "".join(pieces[order[first : first + _JOINED]].ravel().tolist()).encode("latin-1")
         for first in range(0, len(order), _JOINED)
     )
 
@@ -77,7 +78,7 @@ _JOINED = 2048  # records joined at a time
 
 def _lay_out(group: RecordGroup, numbers: np.ndarray, pieces: np.ndarray) -> None:
     """A group's pieces after the head and row: the template's cuts with cell row, fingerprint and published value."""
-    column = f',"column":{_json(group.header)},"cell":'
+    column = _bytewise(f',"column":{_json(group.header)},"cell":')
     if group.cells is None:
         pieces[:, 1] = f'{column}"{column_letter(group.column)}'
         pieces[:, 2] = numbers  # "" for the whole column
@@ -85,7 +86,7 @@ def _lay_out(group: RecordGroup, numbers: np.ndarray, pieces: np.ndarray) -> Non
     else:
         after_cell, pieces[:, 2] = _json_texts(group.cells)
         pieces[:, 1] = column + after_cell
-    shared = (
+    shared = _bytewise(
         f',"entity":{_json(group.entity)},"action":{_json(group.action)},"rule":{_json(group.rule)}'
         f',"detector":{_json(group.detector)},"score":{_json(float(group.score))},"fingerprint":'
     )
@@ -101,25 +102,47 @@ def _row_texts(rows: np.ndarray, order: np.ndarray, head: str) -> tuple[np.ndarr
     each written once per distinct row (``order`` sorts the rows)."""
     ordered = rows[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    distinct = [str(row) if row != NO_ROW else "" for row in ordered[starts].tolist()]
+    distinct = ordered[starts]
+    texts = list(map(str, distinct.tolist()))
+    heads = list(map(head.__add__, texts))
+    if distinct[0] == NO_ROW:  # the smallest row, first if any
+        texts[0], heads[0] = "", head + "null"
     repeats = np.diff(np.r_[starts, len(rows)])
     numbers = np.empty(len(rows), dtype=object)
-    numbers[order] = np.repeat(object_array(distinct), repeats)
+    numbers[order] = np.repeat(object_array(texts), repeats)
     headed = np.empty(len(rows), dtype=object)
-    headed[order] = np.repeat(object_array([head + (number or "null") for number in distinct]), repeats)
+    headed[order] = np.repeat(object_array(heads), repeats)
     return numbers, headed
 
 
 def _json_texts(values: np.ndarray) -> tuple[str, np.ndarray]:
-    """The JSON text of every value and the quote that goes around it: text that JSON writes as it is goes in
-    without a copy between two quotes; otherwise each value's full JSON text (null for a missing one)."""
+    """The JSON text of every value (bytewise) and the quote that goes around it: text that JSON writes as it is
+    goes in between two quotes (ASCII text without a copy); otherwise each value's full JSON text (null for a
+    missing one)."""
     try:
         text = "".join(values)
     except TypeError:  # not only text
         text = None
     if text is not None and _written_as_is(text):
-        return '"', values
-    return "", object_array([_json(value) for value in values.tolist()])
+        return '"', values if text.isascii() else _bytewise_each(values)
+    return "", _bytewise_each(object_array([_json(value) for value in values.tolist()]))
+
+
+def _bytewise(text: str) -> str:
+    """The UTF-8 bytes of ``text`` as characters U+0000-U+00FF.
+
+    >>> _bytewise('张a'), _bytewise('张a').encode('latin-1') == '张a'.encode('utf-8')
+    ('å¼\xa0a', True)
+    """
+    return text.encode("utf-8").decode("latin-1")
+
+
+def _bytewise_each(texts: np.ndarray) -> np.ndarray:
+    """:func:`_bytewise` of each of ``texts``, all at once: JSON texts, so none holds a NUL to split them at."""
+    joined = "\x00".join(texts)
+    if joined.isascii():
+        return texts
+    return object_array(_bytewise(joined).split("\x00"))
 
 
 def _written_as_is(text: str) -> bool:

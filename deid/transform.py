@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,9 +183,7 @@ class SheetTransformer:
             return filled.index.to_series().isin(consent[consent].index) | filled.map(is_organisation)
         if entity in ENTITY_MODULES:
             # A number column cell without a single digit (无, /, 未办理) is no identifier number.
-            cells = filled.to_numpy(dtype=object)
-            has_digit = np.fromiter(map(_HAS_DIGIT.search, cells), dtype=bool, count=len(cells))
-            return pd.Series(~has_digit, index=filled.index)
+            return pd.Series(~_holds_digit(filled.to_numpy(dtype=object)), index=filled.index, dtype=bool)
         return pd.Series(False, index=filled.index)
 
     def _scan(self, values: pd.Series, published: pd.DataFrame, profile: ColumnProfile) -> list[RecordGroup]:
@@ -315,6 +314,23 @@ class KnownResults:
     def _forget(self) -> None:
         self._positions: dict[str, int] = {}
         self._results: tuple[np.ndarray, ...] = (object_array([]), np.empty(0), object_array([]))
+
+
+def _holds_digit(texts: np.ndarray) -> np.ndarray:
+    """Whether each text (none empty) holds a digit, half- or full-width. An identifier number starts with one:
+    first characters are told at once, and only texts starting otherwise are searched.
+
+    >>> _holds_digit(np.array(['110101', '无', 'X12', '１２', '/'], dtype=object)).tolist()
+    [True, False, True, True, False]
+    """
+    if not len(texts):
+        return np.zeros(0, dtype=bool)
+    firsts = "".join(map(operator.itemgetter(0), texts)).encode("utf-32-le", "surrogatepass")
+    first = np.frombuffer(firsts, dtype=np.uint32)
+    holds = ((first >= ord("0")) & (first <= ord("9"))) | ((first >= ord("０")) & (first <= ord("９")))
+    others = np.flatnonzero(~holds)
+    holds[others] = [_HAS_DIGIT.search(text) is not None for text in texts[others].tolist()]
+    return holds
 
 
 def _where(values: pd.Series, chosen: pd.Series) -> pd.Series:

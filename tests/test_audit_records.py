@@ -275,3 +275,10 @@ def test_a_block_of_distinct_values_publishes_as_one_told_apart(transformer, mon
     per_cell = transformer.transform_chunk(plan, grid)
     assert audit_lines(per_cell.records, "a.csv", None) == audit_lines(taken_apart.records, "a.csv", None)
     assert per_cell.grid.equals(taken_apart.grid)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from("0189０９一无/ X\u3000a𠀀\ud800"), min_size=1, max_size=5), max_size=30))
+def test_a_text_holds_a_digit_where_searching_it_finds_one(texts):
+    expected = [transform._HAS_DIGIT.search(text) is not None for text in texts]
+    assert transform._holds_digit(object_array(texts)).tolist() == expected
