@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -216,7 +217,7 @@ def _resolve(results: list[RecognizerResult], kept: set[str]) -> list[Recognizer
     """Non-overlapping findings: higher score first, then the longer span, then kept entities on a tie."""
     if len(results) < 2:  # most cells hold one identifier: nothing to rank
         return results
-    in_order = sorted(results, key=lambda r: r.start)
+    in_order = sorted(results, key=_start)
     if all(a.end <= b.start and a.start < b.start for a, b in itertools.pairwise(in_order)):
         return in_order  # none overlaps another: each is chosen, whatever its rank
     ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.entity_type not in kept, r.start))
@@ -224,7 +225,10 @@ def _resolve(results: list[RecognizerResult], kept: set[str]) -> list[Recognizer
     for result in ranked:
         if all(result.end <= c.start or result.start >= c.end for c in chosen):
             chosen.append(result)
-    return sorted(chosen, key=lambda r: r.start)
+    return sorted(chosen, key=_start)
+
+
+_start = attrgetter("start")
 
 
 # Flagged cells are analysed and anonymized in batches of about this many characters, those that change joined
@@ -251,6 +255,7 @@ class TextRedactor:
         }
         # Operators write the characters of the span they replace, mask characters, pseudonyms and these values.
         self._replacement_chars = set("".join(rule.value for rule in rules.values()))
+        self._actions = {entity: rule.action for entity, rule in rules.items()}
         self._needs = _needs_by_entity(self.analyzer)
         self._plans: dict[tuple[str, ...], tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]] = {}
 
@@ -352,10 +357,7 @@ class TextRedactor:
 
     def _spans(self, results: list[RecognizerResult]) -> tuple[Span, ...]:
         return tuple(
-            [
-                _span(r.entity_type, r.start, r.end, r.score, _detector(r), self.rules[r.entity_type].action)
-                for r in results
-            ]
+            [_span(r.entity_type, r.start, r.end, r.score, _detector(r), self._actions[r.entity_type]) for r in results]
         )
 
 

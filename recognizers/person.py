@@ -671,7 +671,7 @@ class PersonRecognizer(EntityRecognizer):
 
     def _result(self, span: NameSpan) -> RecognizerResult:
         start, end, score, detector = span
-        explanation = AnalysisExplanation(self.name, score, textual_explanation="Detected by " + detector)
+        explanation = AnalysisExplanation(self.name, score, None, None, None, "Detected by " + detector)
         metadata = {
             RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
