@@ -105,9 +105,9 @@ _SEPARATOR = "\x00"
 
 
 def may_be_flagged(values: Sequence[object]) -> np.ndarray:
-    """The positions in ``values`` of the strings that :func:`is_flagged` may flag: those with a character that is
-    not ASCII, an @, or seven characters with seven digits (six and a letter). Told for a whole column at once,
-    from the code points of its values joined; the rest is never flagged.
+    """The positions in ``values`` of the strings that :func:`is_flagged` may flag, told for a whole column at once
+    from the code points of its values joined. Left out are ASCII strings without an @ that are shorter than seven
+    characters, and in a column of ASCII strings only, also those with fewer than seven digits (six and a letter).
 
     >>> may_be_flagged(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫']).tolist()
     [3, 4, 5, 6]
