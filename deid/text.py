@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
@@ -164,7 +164,10 @@ def entities_to_find(text: str) -> list[str]:
 
 def _entities_in(text: str) -> tuple[str, ...]:
     """:func:`entities_to_find` of half-width ``text``."""
-    return _entities_of(tuple([prefilter.pattern.search(text) is not None for prefilter in PREFILTERS]))
+    return _entities_of(tuple([search(text) is not None for search in _PREFILTER_SEARCHES]))
+
+
+_PREFILTER_SEARCHES = [prefilter.pattern.search for prefilter in PREFILTERS]
 
 
 @functools.cache
@@ -257,7 +260,7 @@ class TextRedactor:
         self._replacement_chars = set("".join(rule.value for rule in rules.values()))
         self._actions = {entity: rule.action for entity, rule in rules.items()}
         self._needs = _needs_by_entity(self.analyzer)
-        self._plans: dict[tuple[str, ...], tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]] = {}
+        self._plans: dict[tuple[str, ...], tuple[list[tuple[str, list[int | None]]], list[Callable]]] = {}
 
     def find(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
         """Every identifier in ``text`` after conflict resolution, kept entities included."""
@@ -278,8 +281,8 @@ class TextRedactor:
         """``entities`` less those whose recognizers rule ``text`` out at a glance (seven digits are no ID), for
         the analyzer's cost grows with each entity asked for. All of them if none is left: the analyzer still
         sees every flagged cell."""
-        plan, needs = self._plan(entities)
-        held = [need.search(text) is not None for need in needs]
+        plan, searches = self._plan(entities)
+        held = [search(text) is not None for search in searches]
         # A loop, not any() over a generator: a flagged number asks this for nine entities.
         worth = []
         for entity, held_by in plan:
@@ -289,15 +292,16 @@ class TextRedactor:
                     break
         return worth or list(entities)
 
-    def _plan(self, entities: tuple[str, ...]) -> tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]:
-        """For each of ``entities``, where in the list of what their recognizers need (each need once: several
-        recognizers may need the same) the need of each recognizer is; None for one that needs nothing."""
+    def _plan(self, entities: tuple[str, ...]) -> tuple[list[tuple[str, list[int | None]]], list[Callable]]:
+        """For each of ``entities``, where in the list of searches for what their recognizers need (each need
+        once: several recognizers may need the same) the need of each recognizer is; None for one that needs
+        nothing."""
         plan = self._plans.get(entities)
         if plan is None:
             needs = list(dict.fromkeys(need for entity in entities for need in self._needs.get(entity, ()) if need))
             positions = {need: position for position, need in enumerate(needs)}
             by_entity = [(entity, [positions.get(need) for need in self._needs.get(entity, ())]) for entity in entities]
-            plan = self._plans[entities] = by_entity, needs
+            plan = self._plans[entities] = by_entity, [need.search for need in needs]
         return plan
 
     def redact(self, text: str, context: list[str] | None = None) -> Redaction:
