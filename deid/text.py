@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -104,9 +105,9 @@ _SEPARATOR = "\x00"
 
 
 def may_be_flagged(values: Sequence[object]) -> np.ndarray:
-    """The positions in ``values`` of the strings that :func:`is_flagged` may flag: those with a character that is
-    not ASCII, an @, or seven characters with seven digits (six and a letter). Told for a whole column at once,
-    from the code points of its values joined; the rest is never flagged.
+    """The positions in ``values`` of the strings that :func:`is_flagged` may flag, told for a whole column at once
+    from the code points of its values joined. Left out are ASCII strings without an @ that are shorter than seven
+    characters, and in a column of ASCII strings only, also those with fewer than seven digits (six and a letter).
 
     >>> may_be_flagged(['1', '392.00', None, '13812345678', 'a@b', '户主张三', '因病致贫']).tolist()
     [3, 4, 5, 6]
@@ -163,7 +164,10 @@ def entities_to_find(text: str) -> list[str]:
 
 def _entities_in(text: str) -> tuple[str, ...]:
     """:func:`entities_to_find` of half-width ``text``."""
-    return _entities_of(tuple([prefilter.pattern.search(text) is not None for prefilter in PREFILTERS]))
+    return _entities_of(tuple([search(text) is not None for search in _PREFILTER_SEARCHES]))
+
+
+_PREFILTER_SEARCHES = [prefilter.pattern.search for prefilter in PREFILTERS]
 
 
 @functools.cache
@@ -216,7 +220,7 @@ def _resolve(results: list[RecognizerResult], kept: set[str]) -> list[Recognizer
     """Non-overlapping findings: higher score first, then the longer span, then kept entities on a tie."""
     if len(results) < 2:  # most cells hold one identifier: nothing to rank
         return results
-    in_order = sorted(results, key=lambda r: r.start)
+    in_order = sorted(results, key=_start)
     if all(a.end <= b.start and a.start < b.start for a, b in itertools.pairwise(in_order)):
         return in_order  # none overlaps another: each is chosen, whatever its rank
     ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.entity_type not in kept, r.start))
@@ -224,7 +228,10 @@ def _resolve(results: list[RecognizerResult], kept: set[str]) -> list[Recognizer
     for result in ranked:
         if all(result.end <= c.start or result.start >= c.end for c in chosen):
             chosen.append(result)
-    return sorted(chosen, key=lambda r: r.start)
+    return sorted(chosen, key=_start)
+
+
+_start = attrgetter("start")
 
 
 # Flagged cells are analysed and anonymized in batches of about this many characters, those that change joined
@@ -251,8 +258,9 @@ class TextRedactor:
         }
         # Operators write the characters of the span they replace, mask characters, pseudonyms and these values.
         self._replacement_chars = set("".join(rule.value for rule in rules.values()))
+        self._actions = {entity: rule.action for entity, rule in rules.items()}
         self._needs = _needs_by_entity(self.analyzer)
-        self._plans: dict[tuple[str, ...], tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]] = {}
+        self._plans: dict[tuple[str, ...], tuple[list[tuple[str, list[int | None]]], list[Callable]]] = {}
 
     def find(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
         """Every identifier in ``text`` after conflict resolution, kept entities included."""
@@ -273,8 +281,8 @@ class TextRedactor:
         """``entities`` less those whose recognizers rule ``text`` out at a glance (seven digits are no ID), for
         the analyzer's cost grows with each entity asked for. All of them if none is left: the analyzer still
         sees every flagged cell."""
-        plan, needs = self._plan(entities)
-        held = [need.search(text) is not None for need in needs]
+        plan, searches = self._plan(entities)
+        held = [search(text) is not None for search in searches]
         # A loop, not any() over a generator: a flagged number asks this for nine entities.
         worth = []
         for entity, held_by in plan:
@@ -284,15 +292,16 @@ class TextRedactor:
                     break
         return worth or list(entities)
 
-    def _plan(self, entities: tuple[str, ...]) -> tuple[list[tuple[str, list[int | None]]], list[regex.Pattern]]:
-        """For each of ``entities``, where in the list of what their recognizers need (each need once: several
-        recognizers may need the same) the need of each recognizer is; None for one that needs nothing."""
+    def _plan(self, entities: tuple[str, ...]) -> tuple[list[tuple[str, list[int | None]]], list[Callable]]:
+        """For each of ``entities``, where in the list of searches for what their recognizers need (each need
+        once: several recognizers may need the same) the need of each recognizer is; None for one that needs
+        nothing."""
         plan = self._plans.get(entities)
         if plan is None:
             needs = list(dict.fromkeys(need for entity in entities for need in self._needs.get(entity, ()) if need))
             positions = {need: position for position, need in enumerate(needs)}
             by_entity = [(entity, [positions.get(need) for need in self._needs.get(entity, ())]) for entity in entities]
-            plan = self._plans[entities] = by_entity, needs
+            plan = self._plans[entities] = by_entity, [need.search for need in needs]
         return plan
 
     def redact(self, text: str, context: list[str] | None = None) -> Redaction:
@@ -352,10 +361,7 @@ class TextRedactor:
 
     def _spans(self, results: list[RecognizerResult]) -> tuple[Span, ...]:
         return tuple(
-            [
-                _span(r.entity_type, r.start, r.end, r.score, _detector(r), self.rules[r.entity_type].action)
-                for r in results
-            ]
+            [_span(r.entity_type, r.start, r.end, r.score, _detector(r), self._actions[r.entity_type]) for r in results]
         )
 
 

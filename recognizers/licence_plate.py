@@ -118,7 +118,8 @@ class LicencePlateRecognizer(ZhPatternRecognizer):
         Pattern("CN_LICENCE_PLATE (special)", _HEAD + rf"[{_SERIAL}]{{4}}[{SPECIAL_SUFFIXES}]", 0.6),
     ]
     CONTEXT = ["车牌", "车牌号", "车牌号码", "号牌", "号牌号码", "机动车", "车辆"]
-    NEEDS = f"[{PROVINCES}][A-Z]"
+    # A province and a letter, sought letter first: a cell holds far fewer letters than Han characters.
+    NEEDS = f"(?<=[{PROVINCES}])[A-Z]"
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # No checksum exists; a well-formed plate is as certain as this gets, anything else keeps its score.

@@ -436,8 +436,8 @@ def _dictionary_word_across(block: str, cut: int) -> bool:
 
 
 def _is_name_at(text: str, start: int, end: int, surname: str) -> bool:
-    """Whether ``text[start:end]``, ``surname`` and the Han characters after it, reads as a name: no place, no
-    everyday word, and not cut out of a word."""
+    """Whether ``text[start:end]`` reads as a name: no place, no everyday word, and not cut out of a word.
+    ``surname`` is how split_name splits the text at ``start``, and so the name too (its ends are past it)."""
     name = text[start:end]
     given = name[len(surname) :]
     if surname in FUNCTION_WORD_SURNAMES and (
@@ -457,7 +457,7 @@ def _is_name_at(text: str, start: int, end: int, surname: str) -> bool:
 
 def _han_name_end(text: str, start: int, surname: str) -> int | None:
     """Where the name that starts at ``start`` with ``surname`` (how split_name splits the text there) ends."""
-    ends = _name_ends(text, start + len(surname))  # each end past the surname, before any character not Han
+    ends = _name_ends(text, start + len(surname))
     for end in ends:
         if _is_name_at(text, start, end, surname):
             return end
@@ -670,7 +670,7 @@ class PersonRecognizer(EntityRecognizer):
 
     def _result(self, span: NameSpan) -> RecognizerResult:
         start, end, score, detector = span
-        explanation = AnalysisExplanation(self.name, score, textual_explanation="Detected by " + detector)
+        explanation = AnalysisExplanation(self.name, score, None, None, None, "Detected by " + detector)
         metadata = {
             RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
