@@ -92,7 +92,9 @@ def timed(command: list[str], sample_tree: bool = False) -> tuple[float, int, in
     """(wall seconds, peak resident MiB of its largest process, peak MiB of its whole process tree) of a
     command run in its own process. The tree's figure (``sample_tree``; else 0) is sampled every 50 ms as
     proportional set size, so pages that forked workers share with their parent count once; sampling costs
-    CPU, so a run that is timed is not sampled."""
+    CPU, so a run that is timed is not sampled. Dirty pages of earlier steps are flushed first: otherwise the
+    kernel writes back the last run's gigabyte of output on the cores this run is timed on."""
+    os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     tree_peak = [0]
