@@ -165,9 +165,8 @@ def _json(value: object) -> str:
 def _counts(groups: list[RecordGroup]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for group in groups:
-        entity = "-" if group.entity is None or group.entity != group.entity else str(group.entity)  # NaN != NaN
-        by_action = counts.setdefault(entity, {})
-        by_action[str(group.action)] = by_action.get(str(group.action), 0) + len(group)
+        by_action = counts.setdefault("-" if group.entity is None else group.entity, {})
+        by_action[group.action] = by_action.get(group.action, 0) + len(group)
     return {entity: dict(sorted(actions.items())) for entity, actions in sorted(counts.items())}
 
 

@@ -121,7 +121,8 @@ def _check_frame(transformer: SheetTransformer, gate: SheetGate, frame: pd.DataF
     found = Findings()
     plan = gate.plan
     types = {column_letter(p.index): p.type for p in plan.profiles}
-    for finding in _record_findings(gate.sheet, transformer.transform_chunk(plan, frame).records, types, gate.allowed):
+    records = transformer.transform_chunk(plan, frame).records.frame()
+    for finding in _record_findings(gate.sheet, records, types, gate.allowed):
         found.add(finding)
     for profile in plan.profiles:
         entity = COLUMN_TYPES[profile.type].entity

@@ -7,7 +7,7 @@ its row, the fingerprint of the original and the published value, as arrays.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,12 +152,3 @@ class Records:
             },
             columns=fields,
         )
-
-    # What pandas-minded readers of records use (deid check reads tuples, deid scan reads fields).
-    def itertuples(self, index: bool = False) -> Iterator[tuple]:
-        if not self.groups:
-            return iter(())
-        return self.frame().itertuples(index=index)
-
-    def __getitem__(self, field: str) -> pd.Series:
-        return self.frame()[field]

@@ -62,7 +62,7 @@ class Scanner:
             rows += len(body)
             for column in cells:
                 cells[column] += int(is_filled(body[column]).sum())
-            records = self.transformer.transform_chunk(plan, block).records
+            records = self.transformer.transform_chunk(plan, block).records.frame()
             for cell, entity in zip(records["cell"], records["entity"]):
                 counts = findings[column_number(cell)]
                 for part in str(entity).split("+"):

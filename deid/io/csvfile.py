@@ -265,7 +265,7 @@ def _raw_blocks(path: Path, shape: RawCsvBlock) -> Iterator[RawCsvBlock]:
         pending, start = b"", 0
         for data in iter(lambda: handle.read(_SPLIT_READ_BYTES), b""):
             pending += data
-            ends = np.flatnonzero(np.frombuffer(pending, dtype=np.uint8) == ord("\n"))
+            ends = np.flatnonzero(np.frombuffer(pending, dtype=np.uint8) == _LF)
             cuts = [int(ends[n]) + 1 for n in range(BLOCK_ROWS - 1, len(ends), BLOCK_ROWS)]
             for begin, end in itertools.pairwise([0, *cuts]):
                 yield dataclasses.replace(shape, data=pending[begin:end], start=start)
