@@ -76,11 +76,15 @@ def value_masker(entity: str, rule: Rule) -> Callable[[str], str]:
     module = ENTITY_MODULES.get(entity)
     if module is None:
         return _mask_whole
+    return _with_options(module.mask, _mask_keywords(module, rule))
+
+
+def _mask_keywords(module: ModuleType, rule: Rule) -> dict[str, int]:
+    """The keep_first/keep_last that ``rule`` gives the module's mask (a child's number keeps nothing)."""
     accepted = _mask_options(module)
-    options = {k: getattr(rule, k) for k in accepted if getattr(rule, k) is not None}
     if rule.child:
-        options = dict.fromkeys(accepted, 0)
-    return _with_options(module.mask, options)
+        return dict.fromkeys(accepted, 0)
+    return {k: getattr(rule, k) for k in accepted if getattr(rule, k) is not None}
 
 
 def _with_options(mask: Callable[..., str], options: dict[str, int]) -> Callable[[str], str]:
@@ -116,6 +120,16 @@ def generalize_address(value: str, level: str = "village") -> str:
     if general or address.has_detail(value) or re.search(r"[0-9０-９]", value):
         return general
     return value
+
+
+def values_operator(entity: str | None, rule: Rule, fingerprint: Fingerprinter) -> Callable[[list[str]], list[str]]:
+    """What ``rule`` does to each of a list of values (a column's distinct values): an identifier module's
+    column-wide mask (id_card.masks) where it has one, else :func:`rule_operator` value by value."""
+    module = ENTITY_MODULES.get(entity or "")
+    if rule.action == "mask" and hasattr(module, "masks"):
+        return functools.partial(module.masks, **_mask_keywords(module, rule))
+    operator = rule_operator(entity, rule, fingerprint)
+    return lambda values: list(map(operator, values))
 
 
 def rule_operator(entity: str | None, rule: Rule, fingerprint: Fingerprinter) -> Callable[[str], str]:

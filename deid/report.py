@@ -17,6 +17,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -453,13 +454,16 @@ def _published_workbook(entry: dict, out_dir: Path) -> tuple[Workbook | None, li
     path = _inside(out_dir, entry.get("output"))
     if path is None or not path.is_file():
         return None, ["公开版文件不在输出文件夹中：无法抽样，请重新运行 deid run"]
-    problems = []
-    if entry.get("output_sha256") and sha256_file(path) != entry["output_sha256"]:
-        problems.append("公开版文件在运行后被改动过（校验值与 manifest 不一致）：请重新运行 deid run 后再审核")
-    try:
-        return read_workbook(path), problems
-    except DeidError as error:
-        return None, [*problems, f"公开版文件无法读取，无法抽样：{error}"]
+    # hashlib lets other threads run while it hashes: the file is hashed while it is read for the sample.
+    with ThreadPoolExecutor(1) as hasher:
+        digest = hasher.submit(sha256_file, path) if entry.get("output_sha256") else None
+        try:
+            workbook, problems = read_workbook(path), []
+        except DeidError as error:
+            workbook, problems = None, [f"公开版文件无法读取，无法抽样：{error}"]
+        if digest is not None and digest.result() != entry["output_sha256"]:
+            problems.insert(0, "公开版文件在运行后被改动过（校验值与 manifest 不一致）：请重新运行 deid run 后再审核")
+    return workbook, problems
 
 
 def _published_sheet(workbook: Workbook | None, sheet: dict, index: int) -> Sheet | None:

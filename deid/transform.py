@@ -24,7 +24,7 @@ from deid.columns import COLUMN_TYPES, is_consent, is_organisation
 from deid.fingerprint import Fingerprinter
 from deid.io import Sheet
 from deid.io.sheets import is_filled
-from deid.operators import ENTITY_MODULES, rule_operator
+from deid.operators import ENTITY_MODULES, values_operator
 from deid.policy import Pipeline, Rule
 from deid.profile import ColumnProfile, Layout, find_layout, profile_columns, text_rows
 from deid.records import NO_ROW, RecordGroup, Records, object_array, record_group
@@ -236,8 +236,7 @@ class SheetTransformer:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What the rule publishes for each distinct value, and for the values it changes their score and
         fingerprint (in a published file, the gate's input, none change)."""
-        operator = rule_operator(entity, rule, self.fingerprint)
-        new = object_array([operator(v) for v in originals.tolist()])
+        new = object_array(values_operator(entity, rule, self.fingerprint)(originals.tolist()))
         changed = np.flatnonzero(new != originals)
         scores = np.zeros(len(originals))
         scores[changed] = cell_scores(originals[changed].tolist(), entity)

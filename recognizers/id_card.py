@@ -51,7 +51,14 @@ _CHECK_CHARS = "10X98765432"
 _ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
 _EARLIEST = datetime.date(1880, 1, 1)
 _TODAY = datetime.date.today()  # once per process: a run does not outlive the dates it checks
-_USUAL_LAST = frozenset("0123456789Xx")
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[ord("0") : ord("9") + 1] = True
+_CAPITAL = np.zeros(256, dtype=bool)
+_CAPITAL[ord("A") : ord("Z") + 1] = True
+_USUAL_LAST_CODE = _DIGIT.copy()
+_USUAL_LAST_CODE[[ord("X"), ord("x")]] = True
+_UPPER = np.arange(256, dtype=np.uint8)
+_UPPER[ord("a") : ord("z") + 1] -= 32
 _WEIGHTS_ARRAY = np.array(_WEIGHTS)
 _CHECK_CODES = np.frombuffer(_CHECK_CHARS.encode(), dtype=np.uint8)
 _PROVINCE_NUMBERS = np.array(sorted(int(code) for code in PROVINCE_CODES))
@@ -135,17 +142,15 @@ def are_valid(numbers: list[object]) -> list[bool]:
     ...            '110101900307777', '１１０１０１199003077774', ''])
     [True, False, False, False, True, True, False]
     """
-    usual = [
-        isinstance(n, str) and len(n) == 18 and n.isascii() and n[:17].isdigit() and n[17] in _USUAL_LAST
-        for n in numbers
-    ]
-    valid = [False if is_usual else is_valid(n) for n, is_usual in zip(numbers, usual)]
-    chosen = [n for n, is_usual in zip(numbers, usual) if is_usual]
-    if not chosen:
+    rows, codes = _eighteen_ascii(numbers)
+    usual = np.zeros(len(numbers), dtype=bool)
+    usual[rows] = _DIGIT[codes[:, :17]].all(axis=1) & _USUAL_LAST_CODE[codes[:, 17]]
+    codes = codes[usual[rows]]
+    valid = [False if is_usual else is_valid(n) for n, is_usual in zip(numbers, usual.tolist())]
+    if not len(codes):
         return valid
-    codes = np.frombuffer("".join(chosen).upper().encode("ascii"), dtype=np.uint8).reshape(-1, 18)
     digits = codes[:, :17].astype(np.int64) - ord("0")
-    check_ok = _CHECK_CODES[digits @ _WEIGHTS_ARRAY % 11] == codes[:, 17]
+    check_ok = _CHECK_CODES[digits @ _WEIGHTS_ARRAY % 11] == _UPPER[codes[:, 17]]
     province_ok = np.isin(digits[:, 0] * 10 + digits[:, 1], _PROVINCE_NUMBERS)
     year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
     month, day = digits[:, 10] * 10 + digits[:, 11], digits[:, 12] * 10 + digits[:, 13]
@@ -155,7 +160,45 @@ def are_valid(numbers: list[object]) -> list[bool]:
     date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
     in_range = (as_number >= _date_number(_EARLIEST)) & (as_number <= _date_number(_TODAY))
     results = iter((check_ok & province_ok & date_ok & in_range).tolist())
-    return [next(results) if is_usual else v for v, is_usual in zip(valid, usual)]
+    return [next(results) if is_usual else v for v, is_usual in zip(valid, usual.tolist())]
+
+
+def masks(numbers: list[object], keep_first: int = 6, keep_last: int = 4, char: str = "*") -> list[str]:
+    """``[mask(n, keep_first, keep_last, char) for n in numbers]``, numbers that are compact already (18 of
+    0-9, A-Z and ``char``: IDs as rosters write them, and IDs masked before) masked all at once with numpy.
+
+    >>> masks(['110101199003077774', '110101********7774', '11010119900307777x', '110101900307777', None])
+    ['110101********7774', '110101********7774', '110101********777X', '110101*****7777', '']
+    >>> masks(['110101199003077774'], keep_first=0, keep_last=0)
+    ['******************']
+    """
+    if len(char) != 1 or not char.isascii():  # no byte to write
+        return [mask(n, keep_first, keep_last, char) for n in numbers]
+    rows, codes = _eighteen_ascii(numbers)
+    compact_already = (_DIGIT[codes] | _CAPITAL[codes] | (codes == ord(char))).all(axis=1)
+    rows, codes = rows[compact_already], codes[compact_already]
+    # A number too short to keep both ends is masked whole, as mask does.
+    codes[:, slice(keep_first, 18 - keep_last) if keep_first + keep_last < 18 else slice(0, 18)] = ord(char)
+    text = codes.tobytes().decode("ascii")
+    masked = [text[start : start + 18] for start in range(0, len(text), 18)]
+    if len(masked) == len(numbers):  # every number was compact already: nothing to mask one by one
+        return masked
+    each: list[str | None] = [None] * len(numbers)
+    for row, value in zip(rows.tolist(), masked):
+        each[row] = value
+    return [mask(n, keep_first, keep_last, char) if m is None else m for n, m in zip(numbers, each)]
+
+
+def _eighteen_ascii(numbers: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the numbers that are strings of 18 ASCII characters, and their bytes (one row each)."""
+    if set(map(type, numbers)) == {str}:
+        lengths = np.fromiter(map(len, numbers), dtype=np.int64, count=len(numbers))
+        joined = "".join(numbers)
+        if joined.isascii() and (lengths == 18).all():  # a whole column written the usual way: no row to pick
+            return np.arange(len(numbers)), np.frombuffer(joined.encode(), dtype=np.uint8).reshape(-1, 18).copy()
+    rows = [i for i, n in enumerate(numbers) if isinstance(n, str) and len(n) == 18 and n.isascii()]
+    chosen = "".join([numbers[i] for i in rows]).encode()
+    return np.array(rows, dtype=np.int64), np.frombuffer(chosen, dtype=np.uint8).reshape(-1, 18).copy()
 
 
 def _date_number(date: datetime.date) -> int:

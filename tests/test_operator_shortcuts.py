@@ -5,11 +5,13 @@ in its call rather than bound by functools.partial."""
 from __future__ import annotations
 
 import pytest
+from faker import Faker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deid import operators
 from deid.policy import Rule
+from recognizers import id_card
 from recognizers.person import COMPOUND_SURNAMES, compact, mask_name, split_name
 
 _SEPARATORS_AND_JUNK = [
@@ -90,3 +92,44 @@ def test_names_and_addresses_are_masked_with_the_rules_options(value: str, child
     assert operators.value_masker("CN_ADDRESS", rule)(value) == operators.generalize_address(value, level=level)
     generalize = operators.rule_operator("CN_ADDRESS", Rule("generalize", "test", level=level), None)
     assert generalize(value) == operators.generalize_address(value, level)
+
+
+_ID_CHARACTERS = "0123456789Xx*＊１ -"
+_ID_LIKE = st.one_of(
+    st.text(_ID_CHARACTERS, min_size=16, max_size=20),
+    st.text("0123456789X*", min_size=18, max_size=18),  # the numpy path: compact already
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(_ID_LIKE, max_size=12),
+    keep_first=st.integers(0, 12),
+    keep_last=st.integers(0, 12),
+    char=st.sampled_from(["*", "#", "＊"]),
+)
+def test_a_column_of_ids_is_masked_as_each_id_alone(values: list[str], keep_first: int, keep_last: int, char: str):
+    assert id_card.masks(values, keep_first, keep_last, char) == [
+        id_card.mask(v, keep_first, keep_last, char) for v in values
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3, 1000])
+def test_a_column_of_usual_ids_takes_the_numpy_path_and_agrees(count: int) -> None:
+    ids = [Faker("zh_CN").ssn() for _ in range(count)]
+    ids[0] = ids[0][:6] + "********" + ids[0][-4:]  # a published ID, masked again as it is
+    assert id_card.masks(ids) == [id_card.mask(v) for v in ids]
+    assert id_card.masks(ids)[0] == ids[0]
+
+
+@pytest.mark.parametrize("entity", [*sorted(operators.ENTITY_MODULES), "PERSON", "CN_ADDRESS", None])
+@pytest.mark.parametrize(
+    "rule",
+    [Rule("mask", "test"), Rule("mask", "test", keep_first=3, keep_last=2), Rule("mask", "test", child=True)],
+    ids=["default", "options", "child"],
+)
+def test_a_rule_over_a_list_of_values_gives_each_value_what_it_gives_alone(entity: str | None, rule: Rule) -> None:
+    values = ["110101199003077774", "11010119900307777x", "张三丰", "湖南省长沙市望城区双河村3组", "", "13812345678"]
+    each = operators.rule_operator(entity, rule, None)
+    assert operators.values_operator(entity, rule, None)(values) == [each(v) for v in values]
