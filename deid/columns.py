@@ -233,10 +233,14 @@ def header_type(header: object) -> str | None:
     text = normalize_header(header)
     if not text:
         return None
-    for synonym, name, _ in _SYNONYMS:
-        if text == normalize_header(synonym):
+    for synonym, name, _ in _NORMALIZED_SYNONYMS:
+        if text == synonym:
             return name
-    for synonym, name, _ in _SYNONYMS:
-        if len(synonym) >= 2 and normalize_header(synonym) in text:
+    for synonym, name, long_enough in _NORMALIZED_SYNONYMS:
+        if long_enough and synonym in text:
             return name
     return None
+
+
+# Normalised once: every cell of a sheet's first rows is compared with all of them.
+_NORMALIZED_SYNONYMS = [(normalize_header(synonym), name, len(synonym) >= 2) for synonym, name, _ in _SYNONYMS]
