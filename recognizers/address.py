@@ -111,6 +111,12 @@ SUFFIXES = {
         "村",
     ),
 }
+# The suffixes of each level by their first character, in the order above: a name end is tried only against
+# the suffixes that can start right after it.
+_SUFFIXES_BY_FIRST = {
+    level: {first: tuple(s for s in suffixes if s[0] == first) for first in dict.fromkeys(s[0] for s in suffixes)}
+    for level, suffixes in SUFFIXES.items()
+}
 _NAME_LENGTH = {"city": (2, 10), "county": (1, 10), "township": (1, 10), "village": (1, 10)}
 # Characters no place name holds: the detail units (and 省, which only ends a province).
 _NOT_IN_NAMES = frozenset("号组队栋幢室弄省")
@@ -121,6 +127,14 @@ _NOT_IN_NAMES = frozenset("号组队栋幢室弄省")
 _SENTENCE_WORDS = frozenset("住址籍在的是了与及被该此等约我你他她系属为")
 # Place names above the village never hold these; a village may be 东街村 or 上村村.
 _NOT_IN_UPPER_NAMES = frozenset("村路巷")
+# The longest run of name characters (as :func:`_is_name_char` tells them) from a position, for each level.
+_NAME_RUN = {
+    level: re.compile(rf"(?:[\u4e00-\u9fffXx×](?<![{''.join(sorted(excluded))}]))*")
+    for level, excluded in {
+        **dict.fromkeys(("city", "county", "township"), _NOT_IN_NAMES | _NOT_IN_UPPER_NAMES),
+        "village": _NOT_IN_NAMES,
+    }.items()
+}
 _ADMIN_SUFFIX_CHARS = frozenset("市县区旗州盟镇乡村")
 # A suffix that is really the start of a word: 城关镇市场路 is no city 城关镇市, 阳光小区 no district.
 _SUFFIX_NOT_AFTER = {"市": frozenset("超菜集门夜股早"), "区": frozenset("小社园景校")}
@@ -162,6 +176,8 @@ _HAN_TEXT = re.compile(r"[\u4e00-\u9fff]")
 _VILLAGE_THEN_DETAIL = re.compile(
     rf"(.*(?:村|社区|嘎查|居委会|委员会))((?:[\u4e00-\u9fff]{{1,8}}(?:路|街|大道|巷))?(?:[0-9{_CN_DIGITS}]+(?:组|队|号|栋|幢|单元|楼|层|室|户|弄))+)"
 )
+# What :func:`compact` changes: whitespace (``\s`` is what ``str.split`` splits at) and full-width forms.
+_NOT_COMPACT = re.compile(r"[\s\uff01-\uff5e]")
 _VILLAGE_END = re.compile(r"(?:村|社区|嘎查|居委会|村委会|委员会)$")
 
 
@@ -180,7 +196,11 @@ class _Chain(NamedTuple):
 
 def compact(address: object) -> str:
     """Half-width, without whitespace."""
-    return "".join(halfwidth(address).split())
+    text = "" if address is None else str(address)
+    # Most addresses have nothing to change: one scan tells, instead of normalising and splitting each.
+    if _NOT_COMPACT.search(text) is None:
+        return text
+    return "".join(halfwidth(text).split())
 
 
 def _is_name_char(ch: str, level: str) -> bool:
@@ -223,13 +243,12 @@ def _candidates(text: str, pos: int, level: str) -> list[tuple[_Component, float
     if level == "province":
         return _province_candidates(text, pos)
     shortest, longest = _NAME_LENGTH[level]
+    suffixes_by_first = _SUFFIXES_BY_FIRST[level]
+    # A name is a run of name characters with a suffix after it, not at the end of the text.
+    last_name_end = min(_NAME_RUN[level].match(text, pos, pos + longest).end(), len(text) - 1)
     found = []
-    for name_end in range(pos + 1, min(len(text), pos + longest + 1)):
-        if not _is_name_char(text[name_end - 1], level):
-            break
-        if name_end - pos < shortest:
-            continue
-        for suffix in SUFFIXES[level]:
+    for name_end in range(pos + shortest, last_name_end + 1):
+        for suffix in suffixes_by_first.get(text[name_end], ()):
             if text.startswith(suffix, name_end) and _suffix_fits(text, name_end, suffix):
                 score = 1.0 + 0.1 * len(suffix) - _name_penalty(text[pos:name_end], level)
                 found.append((_Component(level, pos, name_end + len(suffix), name_end - pos), score))
@@ -274,6 +293,8 @@ def _detail_score(text: str, pos: int) -> float:
     return 0.0
 
 
+# has_detail and is_plausible are asked of the same value one after the other (a column's profile).
+@functools.lru_cache(maxsize=1 << 10)
 def _chain(address: str) -> _Chain:
     label = _LABEL.match(address)
     start = label.end() if label else 0
@@ -310,17 +331,19 @@ def generalize(address: object, level: str = "village") -> str:
     """
     if level not in LEVELS:
         return ""
-    text = compact(address)
     # Rosters repeat the same village over and over with a different house: parse the part above the
-    # detail once (cached) instead of every full address.
+    # detail once (cached) instead of every full address. A detail holds no whitespace or full-width form,
+    # so the text as written splits where its compact form does, and then only the part above needs compacting.
+    text = "" if address is None else str(address)
     split = _VILLAGE_THEN_DETAIL.fullmatch(text)
-    if split:
-        text = split.group(1)
-    return _generalize_compact(text, level)
+    if split is None and _NOT_COMPACT.search(text):
+        split = _VILLAGE_THEN_DETAIL.fullmatch(compact(text))
+    return _generalize_above_detail(split.group(1) if split else text, level)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _generalize_compact(text: str, level: str) -> str:
+def _generalize_above_detail(text: str, level: str) -> str:
+    text = compact(text)
     depth = LEVELS.index(level)
     kept = [c for c in _chain(text).components if LEVELS.index(c.level) <= depth]
     if not kept:

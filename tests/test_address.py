@@ -6,6 +6,7 @@ belongs to a person.
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from recognizers import address
 from recognizers.address import ENTITY, LEVELS, AddressRecognizer
 from recognizers.analyzer import LANGUAGE, ZhNlpEngine
 from recognizers.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from recognizers.normalize import halfwidth
 
 # province, city, county, township, village (None where the level is skipped, as in municipalities)
 CHAINS = [
@@ -411,4 +413,123 @@ def test_generalize_shortcut_agrees_with_the_full_parse():
     for _ in range(1500):
         full, general, _ = people.address(people.rng.choice(COUNTIES))
         for text in (full, general + "三组", general + "12号", full.replace("组", "组 ")):
-            assert address.generalize(text) == address._generalize_compact.__wrapped__(address.compact(text), "village")
+            assert address.generalize(text) == address._generalize_above_detail.__wrapped__(
+                address.compact(text), "village"
+            )
+
+
+# --- the fast paths agree with the plain algorithm ---------------------------------------------------------
+
+
+def _plain_candidates(text: str, pos: int, level: str) -> list[tuple[address._Component, float]]:
+    """The components of ``level`` at ``pos`` found the plain way: every name end against every suffix."""
+    if level == "province":
+        return address._province_candidates(text, pos)
+    shortest, longest = address._NAME_LENGTH[level]
+    found = []
+    for name_end in range(pos + 1, min(len(text), pos + longest + 1)):
+        if not address._is_name_char(text[name_end - 1], level):
+            break
+        if name_end - pos < shortest:
+            continue
+        for suffix in address.SUFFIXES[level]:
+            if text.startswith(suffix, name_end) and address._suffix_fits(text, name_end, suffix):
+                score = 1.0 + 0.1 * len(suffix) - address._name_penalty(text[pos:name_end], level)
+                found.append((address._Component(level, pos, name_end + len(suffix), name_end - pos), score))
+    return found
+
+
+def _plain_compact(value: object) -> str:
+    return "".join(halfwidth(value).split())
+
+
+def _plain_generalize(value: object, level: str) -> str:
+    """generalize as first written: compact the whole value, then split off a plain detail tail."""
+    text = _plain_compact(value)
+    split = address._VILLAGE_THEN_DETAIL.fullmatch(text)
+    return address._generalize_above_detail.__wrapped__(split.group(1) if split else text, level)
+
+
+_COUNTIES = "阜平县 望城区 卫辉市 正蓝旗 东乡族自治县 神农架林区 新区 高新开发区 城区".split()
+_TOWNSHIPS = "白沙镇 五星街道 花石乡 城关镇 上都镇 锁南镇 新乡 东城街道办事处 乡镇 工业园区".split()
+_VILLAGES = "幸福社区 双河村 宝日胡舒嘎查 上村村 东街村 吕村 滨河社区居委会 红星村村民委员会 村".split()
+_DETAIL_PARTS = "3组 十二组 12号 滨河路96号 解放路 1栋 2单元 404室 王家组 那坡屯 阳光小区 5幢 3-2-401 A座 第3号 三层 1户 ８号 １２组".split()
+_JUNK = [
+    *" \u3000\t\n\xa0",
+    *"住址： 家庭住址 （ 〔2024〕12号 闽市监罚〔2024〕37号 2024-11-07 无 ， X x× 市场 超市 新乡市 萍乡市 小区 ｓ 省".split(),
+]
+
+
+def _varied_addresses(count: int, seed: int) -> list[str]:
+    """Synthetic addresses built from parts, levels left out at random, with junk, spaces and full-width forms."""
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        province, city, *_ = rng.choice(CHAINS)
+        parts = [
+            rng.choice([province, province[:2], ""]),
+            rng.choice([city or "", "新乡市", "萍乡市", "保定市", ""]),
+            rng.choice([*_COUNTIES, ""]),
+            rng.choice([*_TOWNSHIPS, ""]),
+            rng.choice([*_VILLAGES, ""]),
+            *rng.choices(_DETAIL_PARTS, k=rng.randrange(4)),
+        ]
+        for _ in range(rng.randrange(3)):
+            parts.insert(rng.randrange(len(parts) + 1), rng.choice(_JUNK))
+        text = "".join(parts)
+        if rng.random() < 0.2:
+            position = rng.randrange(len(text) + 1)
+            text = text[:position] + rng.choice(" \u3000\t１Ａ") + text[position:]
+        texts.append(text)
+    return texts
+
+
+def _every_answer(values: list[object]) -> list[tuple]:
+    return [
+        (address.parse(v), address.has_detail(v), address.is_plausible(v), address.is_valid(v), address.mask(v))
+        for v in values
+    ]
+
+
+_ODD = [None, float("nan"), 0, 1.5, "", " ", "\u3000", "村", "社区", "３组", "双河村 ３组", "双河村\n3组", "双河 村3组"]
+
+
+def test_fast_paths_give_what_the_plain_algorithm_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    values = [*_ODD, *_varied_addresses(3000, seed=6)]
+    answers = _every_answer(values)
+    general = [address.generalize(v, level) for v in values for level in LEVELS]
+    with monkeypatch.context() as plain:
+        plain.setattr(address, "_candidates", _plain_candidates)
+        address._chain.cache_clear()
+        assert _every_answer(values) == answers
+        assert [_plain_generalize(v, level) for v in values for level in LEVELS] == general
+    address._chain.cache_clear()
+
+
+# Every suffix's characters, so that suffixes sharing a first character (社区, 社区居委会) meet at one name end.
+_SUFFIX_TEXT = st.text(
+    st.sampled_from(sorted({ch for s in address.SUFFIXES.values() for ch in "".join(s)} | set("新萍保3号")))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.text(_ALPHABET, max_size=30), _SUFFIX_TEXT), st.sampled_from(LEVELS))
+def test_candidates_are_those_of_the_plain_search(text: str, level: str) -> None:
+    for pos in range(len(text) + 1):
+        assert address._candidates(text, pos, level) == _plain_candidates(text, pos, level)
+
+
+def test_candidates_of_varied_addresses_come_in_the_plain_order() -> None:
+    # The order decides ties between equally good parses, so it is compared, not just the set.
+    for text in _varied_addresses(500, seed=7):
+        for pos in range(len(text) + 1):
+            for level in LEVELS:
+                assert address._candidates(text, pos, level) == _plain_candidates(text, pos, level)
+
+
+def test_compact_skips_only_text_it_would_not_change() -> None:
+    # Every character of the basic plane, alone and between Han characters: \s and str.split agree on whitespace.
+    for code in range(0x10000):
+        ch = chr(code)
+        assert address.compact(ch) == _plain_compact(ch)
+        assert address.compact(f"村{ch}3组") == _plain_compact(f"村{ch}3组")
