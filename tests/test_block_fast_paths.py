@@ -3,14 +3,18 @@ give what the plain way gives, on any cells a frame can hold."""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deid import profile
+from deid.io.csvfile import DELIMITERS, CsvRows
 
 _CELL = st.one_of(
     st.sampled_from(["", " ", "\u3000", "\t", "张三", "１３８", "合计", "备注：无", "a,b", 'x"y', "\n", "0"]),
@@ -43,3 +47,43 @@ def _frames(draw) -> pd.DataFrame:
 @given(_frames())
 def test_nonempty_cells_are_counted_as_pandas_compares_them(frame):
     assert profile._nonempty_counts(frame).tolist() == (frame != "").sum(axis=1).tolist()
+
+
+_PLAIN_CELL = st.text(
+    st.sampled_from(["a", "张", "𠀀", " ", "\u3000", "\x00", "\u2028", "\x0b", "'", "\\"]), max_size=4
+)
+_RENDERED_CELL = st.one_of(
+    _PLAIN_CELL,
+    st.text(st.sampled_from(["a", ",", ";", "|", "\t", '"', "\r", "\n"]), max_size=3),
+    st.text(max_size=3),
+    st.none(),
+    st.just(math.nan),
+    st.integers(-2, 2),
+)
+_ROWS = st.integers(0, 4).flatmap(
+    lambda width: (
+        st.lists(st.lists(st.one_of(_PLAIN_CELL, _RENDERED_CELL), min_size=width, max_size=width), max_size=6)
+        | st.lists(st.lists(_PLAIN_CELL, min_size=width, max_size=width), max_size=6)
+    )  # no cell needs quotes
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    _ROWS,
+    st.sampled_from([*DELIMITERS, " ", '"']),
+    st.sampled_from(["\r\n", "\n", "\r"]),
+    st.sampled_from(["utf-8", "gb18030"]),
+)
+def test_rows_render_as_the_csv_module_writes_them(rows, delimiter, newline, encoding):
+    width = len(rows[0]) if rows else 2
+    block = pd.DataFrame(rows, columns=range(width), dtype=object, index=np.arange(len(rows)) + 7)
+    buffer = io.StringIO(newline="")
+    try:
+        csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)
+        expected = buffer.getvalue().encode(encoding, errors="strict")
+    except (csv.Error, UnicodeEncodeError) as error:
+        with pytest.raises(type(error)):
+            CsvRows(delimiter, newline, encoding).render(block)
+        return
+    assert CsvRows(delimiter, newline, encoding).render(block) == expected
