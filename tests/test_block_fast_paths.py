@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deid import profile
-from deid.io.csvfile import DELIMITERS, CsvRows
+from deid.io.csvfile import DELIMITERS, CsvRows, RawCsvBlock
 
 _CELL = st.one_of(
     st.sampled_from(["", " ", "\u3000", "\t", "张三", "１３８", "合计", "备注：无", "a,b", 'x"y', "\n", "0"]),
@@ -87,3 +88,26 @@ def test_rows_render_as_the_csv_module_writes_them(rows, delimiter, newline, enc
             CsvRows(delimiter, newline, encoding).render(block)
         return
     assert CsvRows(delimiter, newline, encoding).render(block) == expected
+
+
+_LINE = st.lists(st.text(st.sampled_from(["a", "张", "𠀀", " ", "\u3000", "\ufeff", "1", "'"]), max_size=3), max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=6), st.sampled_from(["", "\ufeff", "\ufeff\ufeff"]), st.integers(0, 40))
+def test_lines_parse_as_pandas_parses_them_in_their_encoding(lines, opening, start):
+    data = (opening + "".join(",".join(cells) + "\r\n" for cells in lines)).encode("utf-8")
+    block = RawCsvBlock(Path("a.csv"), "utf-8-sig", ",", 3, data, start)
+    expected = pd.read_csv(
+        io.BytesIO(data),
+        header=None,
+        names=range(3),
+        dtype=object,
+        na_filter=False,
+        encoding="utf-8-sig",
+        sep=",",
+        skip_blank_lines=False,
+        engine="c",
+    )
+    expected.index = range(start, start + len(expected))
+    assert block.frame().equals(expected)
