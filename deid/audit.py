@@ -47,9 +47,15 @@ def audit_lines(records: Records, file: str, sheet: str | None) -> bytes:
     {"file":"a.csv","sheet":null,"row":null,"column":"电话","cell":"E","entity":"CN_PHONE","action":"drop_column","rule":"r:phone","detector":"column","score":1.0,"fingerprint":null,"published":null}
     {"file":"a.csv","sheet":null,"row":3,"column":"姓名","cell":"B3","entity":"PERSON","action":"mask","rule":"r:name","detector":"column","score":0.9,"fingerprint":"ab12","published":"张\\"%s\\u0000"}
     """
+    return b"".join(audit_pieces(records, file, sheet))
+
+
+def audit_pieces(records: Records, file: str, sheet: str | None) -> list[bytes]:
+    """:func:`audit_lines` in pieces of a few thousand lines: the writer appends them one by one, and joining
+    them first would copy tens of megabytes per block to fresh memory."""
     groups = [group for group in records.groups if len(group)]
     if not groups:
-        return b""
+        return []
     # One template per group holds the fields its records share; per record only the row, the fingerprint
     # and the published value go between its cuts. The pieces of every record are laid out in one array and
     # joined in log order, a few thousand records at a time: json.dumps or a %-format per record take several
@@ -66,10 +72,10 @@ def audit_lines(records: Records, file: str, sheet: str | None) -> bytes:
         end = start + len(group)
         _lay_out(group, numbers[start:end], pieces[start:end])
         start = end
-    return b"".join(
+    return [
         "".join(pieces[order[first : first + _JOINED]].ravel().tolist()).encode("latin-1")
         for first in range(0, len(order), _JOINED)
-    )
+    ]
 
 
 _PIECES = 8  # per record: head and row, column and cell letters, row, shared fields, fingerprint, …, published, end
@@ -182,7 +188,7 @@ class AuditBlock:
 def audit_block(records: Records, file: str, sheet: str | None) -> AuditBlock:
     """The audit block of a sheet's records."""
     groups = [group for group in records.groups if len(group)]
-    return AuditBlock(audit_lines(records, file, sheet), len(records), _counts(groups))
+    return AuditBlock(audit_pieces(records, file, sheet), len(records), _counts(groups))
 
 
 class AuditWriter:

@@ -8,7 +8,7 @@ import pytest
 from conftest import audit_records, published_rows
 
 import deid.io.csvfile as csvfile
-from deid.io.spool import spool
+from deid.io.spool import append_payload, spool
 from deid.publish import run
 from deid.transform import SheetTransformer
 from examples.synthetic import People, dibao_roster, linshi_roster, write_csv
@@ -94,6 +94,16 @@ def test_spooled_bytes_are_appended_without_an_in_kernel_copy_too(tmp_path, monk
         spool(b"second\n", tmp_path).append_to(handle)
         handle.write(b"tail\n")
     assert target.read_bytes() == b"head\nfirst\nsecond\ntail\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["log"]
+
+
+def test_bytes_in_pieces_are_spooled_and_appended_in_order(tmp_path):
+    target = tmp_path / "log"
+    with open(target, "wb") as handle:
+        append_payload(handle, [b"a\n", b"", b"b\n"])
+        spool([b"c\n", b"d\n"], tmp_path).append_to(handle)
+        append_payload(handle, spool(b"e\n", tmp_path))
+    assert target.read_bytes() == b"a\nb\nc\nd\ne\n"
     assert [p.name for p in tmp_path.iterdir()] == ["log"]
 
 
