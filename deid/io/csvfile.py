@@ -314,7 +314,7 @@ class CsvRows:
         fast): every cell text, none holding a delimiter, quote or line break. None where that does not hold."""
         rows, width = block.shape
         # A row of one empty cell is written as "", and only the sniffed delimiters are known to need no quotes.
-        if width < 2 or len(self.delimiter) != 1 or self.delimiter not in DELIMITERS or self.newline not in ("\r\n", "\n"):
+        if width < 2 or self.delimiter not in tuple(DELIMITERS) or self.newline not in ("\r\n", "\n"):
             return None
         pieces = np.empty((rows, 2 * width), dtype=object)
         for position, (_, column) in enumerate(block.items()):
