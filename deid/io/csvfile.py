@@ -233,6 +233,10 @@ class RawCsvBlock:
             )
         except pd.errors.ParserError:
             raise RaggedRows(self.path, "a row is wider than the header; reading it again row by row") from None
+        if not isinstance(frame.index, pd.RangeIndex):
+            # The first line was wider than the rest of the file's: pandas took its first cells for the rows' labels
+            # rather than refusing the row, and every row of the block would shift a column.
+            raise RaggedRows(self.path, "a row is wider than the header; reading it again row by row")
         frame.index = range(self.start, self.start + len(frame))
         return frame
 
