@@ -47,9 +47,15 @@ def audit_lines(records: Records, file: str, sheet: str | None) -> bytes:
     {"file":"a.csv","sheet":null,"row":null,"column":"电话","cell":"E","entity":"CN_PHONE","action":"drop_column","rule":"r:phone","detector":"column","score":1.0,"fingerprint":null,"published":null}
     {"file":"a.csv","sheet":null,"row":3,"column":"姓名","cell":"B3","entity":"PERSON","action":"mask","rule":"r:name","detector":"column","score":0.9,"fingerprint":"ab12","published":"张\\"%s\\u0000"}
     """
+    return b"".join(audit_pieces(records, file, sheet))
+
+
+def audit_pieces(records: Records, file: str, sheet: str | None) -> list[bytes]:
+    """:func:`audit_lines` in pieces of a few thousand lines: the writer appends them one by one, and joining
+    them first would copy tens of megabytes per block to fresh memory."""
     groups = [group for group in records.groups if len(group)]
     if not groups:
-        return b""
+        return []
     # One template per group holds the fields its records share; per record only the row, the fingerprint
     # and the published value go between its cuts. The pieces of every record are laid out in one array and
     # joined in log order, a few thousand records at a time: json.dumps or a %-format per record take several
@@ -66,10 +72,10 @@ def audit_lines(records: Records, file: str, sheet: str | None) -> bytes:
         end = start + len(group)
         _lay_out(group, numbers[start:end], pieces[start:end])
         start = end
-    return b"".join(
+    return [
         "".join(pieces[order[first : first + _JOINED]].ravel().tolist()).encode("latin-1")
         for first in range(0, len(order), _JOINED)
-    )
+    ]
 
 
 _PIECES = 8  # per record: head and row, column and cell letters, row, shared fields, fingerprint, …, published, end
@@ -120,11 +126,11 @@ def _json_texts(values: np.ndarray) -> tuple[str, np.ndarray]:
     goes in between two quotes (ASCII text without a copy); otherwise each value's full JSON text (null for a
     missing one)."""
     try:
-        text = "".join(values)
+        joined = "\x00".join(values)  # checked, and split again into bytewise texts, all at once
     except TypeError:  # not only text
-        text = None
-    if text is not None and _written_as_is(text):
-        return '"', values if text.isascii() else _bytewise_each(values)
+        joined = None
+    if joined is not None and _written_as_is(joined, nuls=max(len(values) - 1, 0)):
+        return '"', _bytewise_split(values, joined)
     return "", _bytewise_each(object_array([_json(value) for value in values.tolist()]))
 
 
@@ -139,21 +145,30 @@ def _bytewise(text: str) -> str:
 
 def _bytewise_each(texts: np.ndarray) -> np.ndarray:
     """:func:`_bytewise` of each of ``texts``, all at once: JSON texts, so none holds a NUL to split them at."""
-    joined = "\x00".join(texts)
+    return _bytewise_split(texts, "\x00".join(texts))
+
+
+def _bytewise_split(texts: np.ndarray, joined: str) -> np.ndarray:
+    """:func:`_bytewise` of each of ``texts``, from ``joined``: the texts joined with NULs, which none holds."""
     if joined.isascii():
         return texts
     return object_array(_bytewise(joined).split("\x00"))
 
 
-def _written_as_is(text: str) -> bool:
+def _written_as_is(text: str, nuls: int = 0) -> bool:
     """Whether JSON writes ``text`` without escapes: no control character, quote or backslash (its UTF-16 code
-    units checked at once, several times as fast as a regular expression).
+    units checked at once, several times as fast as a regular expression). With ``nuls``: whether it writes so
+    each of the texts that ``text`` joins with that many NULs.
 
     >>> _written_as_is('张*丰 110101********7774'), _written_as_is('a"b'), _written_as_is('a\\b'), _written_as_is('\x1f𠀀')
     (True, False, False, False)
+    >>> _written_as_is('张\\x00a', nuls=1), _written_as_is('张\\x00\\x00a', nuls=1), _written_as_is('\\x1f\\x00a', nuls=1)
+    (True, False, False)
     """
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    return not ((units < 0x20) | (units == 0x22) | (units == 0x5C)).any()
+    if np.count_nonzero(units < 0x20) != nuls or (nuls and np.count_nonzero(units == 0) != nuls):
+        return False
+    return not ((units == 0x22) | (units == 0x5C)).any()
 
 
 def _json(value: object) -> str:
@@ -182,7 +197,7 @@ class AuditBlock:
 def audit_block(records: Records, file: str, sheet: str | None) -> AuditBlock:
     """The audit block of a sheet's records."""
     groups = [group for group in records.groups if len(group)]
-    return AuditBlock(audit_lines(records, file, sheet), len(records), _counts(groups))
+    return AuditBlock(audit_pieces(records, file, sheet), len(records), _counts(groups))
 
 
 class AuditWriter:

@@ -20,6 +20,11 @@ class InputError(DeidError):
         self.path = Path(path)
         self.reason = reason
 
+    def __reduce__(self) -> tuple:
+        # An exception pickles as its class called with its ``args`` (here the message alone): raised in a worker
+        # process (a block's rows turning out ragged), it would not unpickle in the run, and the pool would break.
+        return type(self), (self.path, self.reason)
+
 
 class PolicyError(DeidError):
     """A pipeline file is malformed or names something deid does not know."""

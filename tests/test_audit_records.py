@@ -282,3 +282,10 @@ def test_a_block_of_distinct_values_publishes_as_one_told_apart(transformer, mon
 def test_a_text_holds_a_digit_where_searching_it_finds_one(texts):
     expected = [transform._HAS_DIGIT.search(text) is not None for text in texts]
     assert transform._holds_digit(object_array(texts)).tolist() == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=4), _ODD), min_size=1, max_size=5))
+def test_texts_joined_with_nuls_are_written_as_is_exactly_when_json_writes_each_so(texts):
+    each = all(json.dumps(text, ensure_ascii=False) == f'"{text}"' for text in texts)
+    assert audit._written_as_is("\x00".join(texts), nuls=len(texts) - 1) == each

@@ -8,7 +8,7 @@ import pytest
 from conftest import audit_records, published_rows
 
 import deid.io.csvfile as csvfile
-from deid.io.spool import spool
+from deid.io.spool import append_payload, spool
 from deid.publish import run
 from deid.transform import SheetTransformer
 from examples.synthetic import People, dibao_roster, linshi_roster, write_csv
@@ -66,6 +66,25 @@ def test_a_wider_row_in_a_block_parsed_by_a_worker_is_read_again_row_by_row(smal
     assert len(rows) == 202 and rows[150][:4] == ["李*光", "110101********7774", "500", "补充说明"]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("into_block", [0, 5])  # 0: the first line, which pandas would take for row labels
+def test_a_wider_row_past_the_sample_is_read_again_in_any_process(small_blocks, tmp_path, key_file, jobs, into_block):
+    people = People(10)
+    county = ("湖南省", "长沙市", "望城区", "430112")
+    lines = ["姓名,身份证号,金额"] + [f"王小明,{people.id_card(county)},{n}" for n in range(3000)]
+    wider = 60 * csvfile.BLOCK_ROWS + into_block  # past the first 64 KiB, which set the width
+    lines.insert(wider, "李四光,110101199003077774,500,补充说明")
+    source = tmp_path / "in" / "ragged.csv"
+    source.parent.mkdir()
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    assert len("\n".join(lines[:wider]).encode()) > csvfile.SNIFF_BYTES
+    report = run([source], "default", tmp_path / "out", key_file, jobs=jobs)
+    assert report.files[0].status == "published", report.files[0].error
+    rows = published_rows(tmp_path / "out" / "ragged.csv")
+    assert len(rows) == 3002 and rows[wider][:4] == ["李*光", "110101********7774", "500", "补充说明"]
+    assert all(row[0] == "王*明" for row in rows[1:wider] + rows[wider + 1 :]), "no row shifts a column"
+
+
 def test_parallel_runs_leave_no_spool_files_behind_even_when_a_file_fails(small_blocks, tmp_path, key_file, monkeypatch):
     source = write_csv(dibao_roster(150, seed=62), tmp_path / "in" / "big.csv")
     run([source], "dibao", tmp_path / "ok", key_file, jobs=2)
@@ -94,6 +113,16 @@ def test_spooled_bytes_are_appended_without_an_in_kernel_copy_too(tmp_path, monk
         spool(b"second\n", tmp_path).append_to(handle)
         handle.write(b"tail\n")
     assert target.read_bytes() == b"head\nfirst\nsecond\ntail\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["log"]
+
+
+def test_bytes_in_pieces_are_spooled_and_appended_in_order(tmp_path):
+    target = tmp_path / "log"
+    with open(target, "wb") as handle:
+        append_payload(handle, [b"a\n", b"", b"b\n"])
+        spool([b"c\n", b"d\n"], tmp_path).append_to(handle)
+        append_payload(handle, spool(b"e\n", tmp_path))
+    assert target.read_bytes() == b"a\nb\nc\nd\ne\n"
     assert [p.name for p in tmp_path.iterdir()] == ["log"]
 
 

@@ -216,6 +216,9 @@ class RawCsvBlock:
     start: int  # sheet row (0-based) of the first line
 
     def frame(self) -> pd.DataFrame:
+        # Lines that do not open with U+FEFF (see ``opens_with_bom``) parse the same in UTF-8 as in UTF-8-SIG, and a
+        # quarter faster: pandas decodes UTF-8 itself. Only a file's first lines open with its BOM.
+        plain = self.encoding == "utf-8-sig" and not self.opens_with_bom()
         try:
             frame = pd.read_csv(
                 io.BytesIO(self.data),
@@ -223,13 +226,17 @@ class RawCsvBlock:
                 names=range(self.width),
                 dtype=object,
                 na_filter=False,
-                encoding=self.encoding,
+                encoding="utf-8" if plain else self.encoding,
                 sep=self.delimiter,
                 skip_blank_lines=False,
                 engine="c",
             )
         except pd.errors.ParserError:
             raise RaggedRows(self.path, "a row is wider than the header; reading it again row by row") from None
+        if not isinstance(frame.index, pd.RangeIndex):
+            # The first line was wider than the rest of the file's: pandas took its first cells for the rows' labels
+            # rather than refusing the row, and every row of the block would shift a column.
+            raise RaggedRows(self.path, "a row is wider than the header; reading it again row by row")
         frame.index = range(self.start, self.start + len(frame))
         return frame
 
@@ -249,14 +256,10 @@ class CsvRange:
     end: int
 
     def read(self) -> RawCsvBlock:
-        """The bytes in the file now (fewer than asked if the file is shorter).
-
-        Past the file's start, lines that do not open with U+FEFF (see ``opens_with_bom``) parse the same in
-        UTF-8 as in UTF-8-SIG, and a quarter faster: pandas decodes UTF-8 itself."""
+        """The bytes in the file now (fewer than asked if the file is shorter)."""
         with open(self.lines.path, "rb") as handle:
             data = os.pread(handle.fileno(), self.end - self.begin, self.begin)
-        plain = self.begin > 0 and self.lines.encoding == "utf-8-sig"
-        return dataclasses.replace(self.lines, data=data, encoding="utf-8" if plain else self.lines.encoding)
+        return dataclasses.replace(self.lines, data=data)
 
 
 def _raw_blocks(path: Path, shape: RawCsvBlock) -> Iterator[RawCsvBlock]:
@@ -302,10 +305,35 @@ class CsvRows:
     encoding: str  # of the rows: a UTF-8 file's BOM is written once, by the writer
 
     def render(self, block: pd.DataFrame) -> bytes:
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator=self.newline)
-        writer.writerows(block.itertuples(index=False, name=None))
-        return buffer.getvalue().encode(self.encoding)
+        text = self._joined(block)
+        if text is None:
+            buffer = io.StringIO(newline="")
+            writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator=self.newline)
+            writer.writerows(block.itertuples(index=False, name=None))
+            text = buffer.getvalue()
+        return text.encode(self.encoding)
+
+    def _joined(self, block: pd.DataFrame) -> str | None:
+        """The rows as the csv module writes them where no cell needs quotes, joined at once (several times as
+        fast): every cell text, none holding a delimiter, quote or line break. None where that does not hold."""
+        rows, width = block.shape
+        # A row of one empty cell is written as "", and only the sniffed delimiters are known to need no quotes.
+        if width < 2 or self.delimiter not in tuple(DELIMITERS) or self.newline not in ("\r\n", "\n"):
+            return None
+        pieces = np.empty((rows, 2 * width), dtype=object)
+        for position, (_, column) in enumerate(block.items()):
+            pieces[:, 2 * position] = column.to_numpy(dtype=object)
+        pieces[:, 1::2] = self.delimiter
+        pieces[:, -1] = self.newline
+        try:
+            text = "".join(pieces.ravel().tolist())
+        except TypeError:  # not only text
+            return None
+        separators = self.delimiter * (width - 1) + self.newline
+        # A cell holding one of these shows as more of it in the text than the delimiters and line ends put there.
+        if '"' in text or any(text.count(c) != rows * separators.count(c) for c in {self.delimiter, "\r", "\n"}):
+            return None
+        return text
 
 
 class CsvWriter:

@@ -34,13 +34,14 @@ class Spooled:
         self.path.unlink(missing_ok=True)
 
 
-Payload = bytes | Spooled
+Payload = bytes | list[bytes] | Spooled  # bytes made here (whole or in pieces), or spooled by a worker
 
 
-def spool(data: bytes, folder: Path) -> Spooled:
-    """``data`` written to a new spool file in ``folder``."""
+def spool(data: bytes | list[bytes], folder: Path) -> Spooled:
+    """``data`` (whole or in pieces) written to a new spool file in ``folder``."""
     path = folder / f".deid-spool-{uuid.uuid4().hex}.part"
-    path.write_bytes(data)
+    with open(path, "wb") as handle:
+        _write(handle, data)
     return Spooled(path)
 
 
@@ -49,7 +50,14 @@ def append_payload(handle: BinaryIO, payload: Payload) -> None:
     if isinstance(payload, Spooled):
         payload.append_to(handle)
     else:
-        handle.write(payload)
+        _write(handle, payload)
+
+
+def _write(handle: BinaryIO, data: bytes | list[bytes]) -> None:
+    if isinstance(data, list):
+        handle.writelines(data)
+    else:
+        handle.write(data)
 
 
 def discard_payload(payload: Payload | None) -> None:
