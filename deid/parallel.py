@@ -42,9 +42,25 @@ _PR_SET_PDEATHSIG = 1
 
 def die_with_parent() -> None:
     """Make this worker process end when the run that started it is killed (Linux), so that no orphan keeps
-    writing into the output folder after a ``kill -9``."""
+    writing into the output folder after a ``kill -9``. Ctrl-C is the run's to handle: a worker interrupted
+    midway would leave a half-written spool or temporary file, and then take the next task."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):  # not Linux: workers end when their task queue closes
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while worker processes may be forked (a pool's submit), then raise it: an interrupt in
+    the middle of a fork stops the at-fork handlers of logging and the like, which print a traceback."""
+    interrupted = []
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def build_transformer(pipeline: Pipeline, fingerprint: Fingerprinter) -> SheetTransformer:
@@ -146,7 +162,8 @@ class BlockMapper:
         """``task(transformer, *args)`` in a worker if the workers run (a large sheet is being transformed),
         otherwise here and now."""
         if self._pool is not None:
-            return self._pool.submit(_run_in_worker, task, key, *args)
+            with interrupts_deferred():
+                return self._pool.submit(_run_in_worker, task, key, *args)
         done: Future[T] = Future()
         try:
             done.set_result(task(self.transformers[key], *args))
@@ -166,7 +183,8 @@ class BlockMapper:
         pending: deque[Future] = deque()
         try:
             for args in arguments:
-                pending.append(pool.submit(_run_in_worker, task, key, *args))
+                with interrupts_deferred():
+                    pending.append(pool.submit(_run_in_worker, task, key, *args))
                 if len(pending) > 2 * self._jobs:
                     yield pending.popleft().result()
             while pending:

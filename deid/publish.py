@@ -29,7 +29,7 @@ from deid.io import (
     use_workbook,
     write_atomically,
 )
-from deid.parallel import BlockMapper, Finish, die_with_parent
+from deid.parallel import BlockMapper, Finish, die_with_parent, interrupts_deferred
 from deid.policy import Pipeline, load_pipeline
 from deid.report import build_report
 from deid.transform import SheetPlan
@@ -349,10 +349,15 @@ def _publish_all(
         finally:
             publisher.mapper.close()
         return
-    with ProcessPoolExecutor(
-        min(jobs, len(items)), initializer=_start_worker, initargs=(pipeline, fingerprint)
-    ) as pool:
-        yield from pool.map(_publish_in_worker, [(source, relative, out_dir) for source, relative in items])
+    pool = ProcessPoolExecutor(min(jobs, len(items)), initializer=_start_worker, initargs=(pipeline, fingerprint))
+    try:
+        with interrupts_deferred():
+            results = pool.map(_publish_in_worker, [(source, relative, out_dir) for source, relative in items])
+        yield from results
+    finally:
+        # After Ctrl-C (which workers leave to this process) the files not begun are not, and those being written
+        # end whole or fail whole, so that no temporary file outlives the run.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_manifest(report: RunReport, target: Path) -> None:

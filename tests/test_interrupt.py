@@ -7,15 +7,18 @@ uninterrupted run with the same key. Ctrl-C (SIGINT) ends the run with exit code
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from deid.parallel import die_with_parent, interrupts_deferred
 from deid.publish import run
 from examples.synthetic import dibao_roster, write_csv, write_xlsx
 
@@ -111,3 +114,26 @@ def test_ctrl_c_ends_the_run_with_one_line_and_exit_code_130(rosters, reference,
     assert not [p.name for p in out.iterdir() if p.suffix == ".part"], "Ctrl-C leaves no temporary file"
     for path in _visible(out):
         assert path.read_bytes() == (reference / path.name).read_bytes(), f"{path.name} is partial"
+
+
+def _interrupt_myself() -> str:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.05)  # a KeyboardInterrupt would surface by now
+    return "finished"
+
+
+def test_a_worker_process_leaves_ctrl_c_to_the_run() -> None:
+    """A worker interrupted midway would leave a half-written file behind and then take the next task."""
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=die_with_parent) as pool:
+        assert pool.submit(_interrupt_myself).result(timeout=30) == "finished"
+
+
+def test_ctrl_c_while_workers_may_be_forked_is_raised_once_they_are() -> None:
+    reached = False
+    with pytest.raises(KeyboardInterrupt), interrupts_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        reached = True
+    assert reached
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
