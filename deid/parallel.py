@@ -18,6 +18,7 @@ import gc
 import itertools
 import multiprocessing
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,10 +41,10 @@ T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
-    """Make this worker process end when the run that started it is killed (Linux), so that no orphan keeps
-    writing into the output folder after a ``kill -9``. Ctrl-C is the run's to handle: a worker interrupted
-    midway would leave a half-written spool or temporary file, and then take the next task."""
+def bind_to_run() -> None:
+    """Bind this worker process to the run that started it. It ends when the run is killed (Linux), so that no
+    orphan keeps writing into the output folder after a ``kill -9``. Ctrl-C is the run's to handle: a worker
+    interrupted midway would leave a half-written spool or temporary file, and then take the next task."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):  # not Linux: workers end when their task queue closes
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -53,8 +54,14 @@ def die_with_parent() -> None:
 def interrupts_deferred() -> Iterator[None]:
     """Hold Ctrl-C back while worker processes may be forked (a pool's submit), then raise it: an interrupt in
     the middle of a fork stops the at-fork handlers of logging and the like, which print a traceback."""
+    previous = signal.getsignal(signal.SIGINT)
+    # Only the main thread may set handlers, and Python runs them there alone: a pool fed from another thread,
+    # or a handler Python did not set, is left as it is.
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
     interrupted = []
-    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     try:
         yield
     finally:
@@ -68,7 +75,7 @@ def build_transformer(pipeline: Pipeline, fingerprint: Fingerprinter) -> SheetTr
 
 
 def _start_worker(transformers: dict[str, SheetTransformer]) -> None:
-    die_with_parent()
+    bind_to_run()
     _transformers.update(transformers)
 
 

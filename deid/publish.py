@@ -29,7 +29,7 @@ from deid.io import (
     use_workbook,
     write_atomically,
 )
-from deid.parallel import BlockMapper, Finish, die_with_parent, interrupts_deferred
+from deid.parallel import BlockMapper, Finish, bind_to_run, interrupts_deferred
 from deid.policy import Pipeline, load_pipeline
 from deid.report import build_report
 from deid.transform import SheetPlan
@@ -327,7 +327,7 @@ PUBLISH = "publish"
 
 def _start_worker(pipeline: Pipeline, fingerprint: Fingerprinter) -> None:
     global _worker
-    die_with_parent()
+    bind_to_run()
     _worker = Publisher(pipeline, fingerprint)
 
 

@@ -191,10 +191,10 @@ def masks(numbers: list[object], keep_first: int = 6, keep_last: int = 4, char: 
 
 def _eighteen_ascii(numbers: list[object]) -> tuple[np.ndarray, np.ndarray]:
     """The positions of the numbers that are strings of 18 ASCII characters, and their bytes (one row each)."""
-    if set(map(type, numbers)) == {str}:
-        lengths = np.fromiter(map(len, numbers), dtype=np.int64, count=len(numbers))
+    # A whole column written the usual way has no row to pick.
+    if set(map(type, numbers)) == {str} and (np.fromiter(map(len, numbers), np.int64, len(numbers)) == 18).all():
         joined = "".join(numbers)
-        if joined.isascii() and (lengths == 18).all():  # a whole column written the usual way: no row to pick
+        if joined.isascii():
             return np.arange(len(numbers)), np.frombuffer(joined.encode(), dtype=np.uint8).reshape(-1, 18).copy()
     rows = [i for i, n in enumerate(numbers) if isinstance(n, str) and len(n) == 18 and n.isascii()]
     chosen = "".join([numbers[i] for i in rows]).encode()

@@ -12,13 +12,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from deid.parallel import die_with_parent, interrupts_deferred
+from deid.parallel import bind_to_run, interrupts_deferred
 from deid.publish import run
 from examples.synthetic import dibao_roster, write_csv, write_xlsx
 
@@ -125,7 +126,7 @@ def _interrupt_myself() -> str:
 def test_a_worker_process_leaves_ctrl_c_to_the_run() -> None:
     """A worker interrupted midway would leave a half-written file behind and then take the next task."""
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=die_with_parent) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=bind_to_run) as pool:
         assert pool.submit(_interrupt_myself).result(timeout=30) == "finished"
 
 
@@ -137,3 +138,20 @@ def test_ctrl_c_while_workers_may_be_forked_is_raised_once_they_are() -> None:
         reached = True
     assert reached
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_pool_fed_from_another_thread_forks_without_touching_signal_handlers() -> None:
+    """Only the main thread may set a handler: a run started in a thread still works."""
+    errors: list[BaseException] = []
+
+    def deferred() -> None:
+        try:
+            with interrupts_deferred():
+                pass
+        except BaseException as error:  # whatever escaped is the failure
+            errors.append(error)
+
+    thread = threading.Thread(target=deferred)
+    thread.start()
+    thread.join()
+    assert errors == []

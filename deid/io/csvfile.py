@@ -50,6 +50,9 @@ def detect_encoding(data: bytes) -> str:
     return _detect(io.BytesIO(data))
 
 
+_WIDER_ROW = "a row is wider than the header; reading it again row by row"
+
+
 def _detect(handle) -> str:
     # A BOM says UTF-8, but the whole file must still decode: a bad byte far down is refused now, not midway.
     candidates = ("utf-8-sig",) if handle.read(3) == codecs.BOM_UTF8 else ("utf-8", "gb18030")
@@ -184,7 +187,7 @@ def _pandas_blocks(path: Path, shape: RawCsvBlock) -> Iterator[pd.DataFrame]:
     try:
         yield from reader  # na_filter=False: short rows and empty cells are "" already
     except pd.errors.ParserError:
-        raise RaggedRows(path, "a row is wider than the header; reading it again row by row") from None
+        raise RaggedRows(path, _WIDER_ROW) from None
 
 
 def _splits_at_newlines(path: Path) -> bool:
@@ -232,11 +235,11 @@ class RawCsvBlock:
                 engine="c",
             )
         except pd.errors.ParserError:
-            raise RaggedRows(self.path, "a row is wider than the header; reading it again row by row") from None
+            raise RaggedRows(self.path, _WIDER_ROW) from None
         if not isinstance(frame.index, pd.RangeIndex):
             # The first line was wider than the rest of the file's: pandas took its first cells for the rows' labels
             # rather than refusing the row, and every row of the block would shift a column.
-            raise RaggedRows(self.path, "a row is wider than the header; reading it again row by row")
+            raise RaggedRows(self.path, _WIDER_ROW)
         frame.index = range(self.start, self.start + len(frame))
         return frame
 
